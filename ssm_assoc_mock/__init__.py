@@ -1,0 +1,86 @@
+"""SSM State Manager associations for moto.
+
+Importing this package adds the association actions to moto's SSM service, so plain
+``@mock_aws`` works; the pytest plugin imports it for you.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Mapping
+
+from moto.core.models import DEFAULT_ACCOUNT_ID
+
+from .decorator import mock_ssm
+from .hook import install, is_installed, uninstall
+from .models import ManagedInstance, SSMAssociationBackend, association_backends
+from .validation import matches_model_pattern, member_shape
+
+__version__ = "0.1.0"
+__all__ = [
+    "ManagedInstance",
+    "SSMAssociationBackend",
+    "__version__",
+    "association_backends",
+    "backend",
+    "install",
+    "is_installed",
+    "mock_ssm",
+    "register_managed_instance",
+    "uninstall",
+]
+
+PLATFORM_TYPES = ("Windows", "Linux", "MacOS")
+
+
+def default_account_id() -> str:
+    return os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
+
+
+def default_region_name() -> str:
+    return os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION") or "us-east-1"
+
+
+def backend(account_id: str | None = None, region_name: str | None = None) -> SSMAssociationBackend:
+    """The association backend of an account and region (defaults: moto's account, the env's region)."""
+    return association_backends[account_id or default_account_id()][region_name or default_region_name()]
+
+
+def register_managed_instance(
+    instance_id: str,
+    *,
+    account_id: str | None = None,
+    region_name: str | None = None,
+    tags: Mapping[str, str] | None = None,
+    platform_type: str = "Linux",
+    platform_name: str | None = None,
+    platform_version: str = "",
+    computer_name: str | None = None,
+) -> ManagedInstance:
+    """Make ``instance_id`` a managed node, as SSM Agent's registration does on a real node.
+
+    Call it inside an active mock: moto's reset at the start of a mock clears it.
+    Instance ids are ``i-`` plus 8 or 17 characters, or ``mi-`` plus 17 (hybrid nodes).
+    """
+    if not matches_model_pattern(member_shape("CreateAssociationRequest", "InstanceId"), instance_id):
+        raise ValueError(f"{instance_id!r} is not an instance id: use i- plus 8 or 17 characters, or mi- plus 17")
+    if platform_type not in PLATFORM_TYPES:
+        raise ValueError(f"platform_type must be one of {', '.join(PLATFORM_TYPES)}, not {platform_type!r}")
+    defaults = {
+        "Linux": ("Amazon Linux", "2"),
+        "Windows": ("Microsoft Windows Server 2022 Datacenter", "10.0.20348"),
+        "MacOS": ("macOS", "14.0"),
+    }
+    default_name, default_version = defaults[platform_type]
+    instance = ManagedInstance(
+        instance_id=instance_id,
+        platform_type=platform_type,
+        platform_name=platform_name or default_name,
+        platform_version=platform_version or default_version,
+        tags=dict(tags or {}),
+        computer_name=computer_name or f"{instance_id}.localdomain",
+    )
+    return backend(account_id, region_name).register_managed_instance(instance)
+
+
+install()

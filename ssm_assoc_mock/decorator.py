@@ -1,0 +1,30 @@
+"""``mock_ssm``: moto's ``mock_aws`` with association support guaranteed.
+
+Usable like moto's own decorator: ``@mock_ssm``, ``@mock_ssm(config=...)``, on a class,
+or as ``with mock_ssm():``. It nests inside an outer ``mock_aws`` the way moto's mocks do.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar, overload
+
+from moto import mock_aws
+
+from .hook import install
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@overload
+def mock_ssm(func: F) -> F: ...
+
+
+@overload
+def mock_ssm(func: None = None, config: Any = None) -> Any: ...
+
+
+def mock_ssm(func: Any = None, config: Any = None) -> Any:
+    install()
+    if func is not None:
+        return mock_aws(func)
+    return mock_aws(config=config)

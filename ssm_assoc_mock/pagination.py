@@ -1,0 +1,44 @@
+"""Cursor pagination for list operations, with opaque ``NextToken`` values.
+
+moto's ``paginate`` helper needs the whole result list and scans it for every page; a
+page here costs only the items it returns, whatever the size of the store. Tokens are
+encoded with botocore's own token encoder and bound to the request's other parameters,
+so a token used with different filters is rejected with ``InvalidNextToken``, as AWS does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Mapping
+
+from botocore.paginate import TokenDecoder, TokenEncoder
+
+from .exceptions import InvalidNextToken
+
+_PAGINATION_MEMBERS = ("NextToken", "MaxResults")
+
+
+def request_fingerprint(operation: str, params: Mapping[str, Any]) -> str:
+    """A stable digest of the request minus its pagination members."""
+    rest = {key: value for key, value in params.items() if key not in _PAGINATION_MEMBERS}
+    text = json.dumps([operation, rest], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def encode_next_token(fingerprint: str, position: int) -> str:
+    return str(TokenEncoder().encode({"p": position, "f": fingerprint}))
+
+
+def decode_next_token(token: str | None, fingerprint: str) -> int:
+    """The position a token resumes from (0 without a token)."""
+    if token is None:
+        return 0
+    try:
+        decoded = TokenDecoder().decode(token)
+        position, bound_to = decoded["p"], decoded["f"]
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError, AttributeError):
+        raise InvalidNextToken("The specified token isn't valid.") from None
+    if not isinstance(position, int) or position < 0 or bound_to != fingerprint:
+        raise InvalidNextToken("The NextToken was issued for a different request. Repeat the request without it.")
+    return position

@@ -1,0 +1,95 @@
+"""pytest plugin (registered through the ``pytest11`` entry point).
+
+Loading it imports ``ssm_assoc_mock``, which adds association support to moto, so
+``@mock_aws`` tests need no import. The fixtures are factories over an active mock:
+
+- ``ssm_client``: a boto3 SSM client inside ``mock_aws`` (fake credentials, us-east-1).
+- ``ssm_document``: ``ssm_document(content, name=None, document_type="Command")`` -> name.
+- ``managed_instance``: ``managed_instance(instance_id=None, tags=None, platform_type="Linux")``
+  -> id; with no id, a running moto EC2 instance; with one, a registered node.
+- ``association``: ``association(**create_association_kwargs)`` -> AssociationDescription.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any, Callable, Iterator, Mapping
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from . import register_managed_instance
+
+REGION = "us-east-1"
+# moto accepts any AMI id for run_instances; this is the one moto's own tests use.
+EXAMPLE_AMI_ID = "ami-12c6146b"
+_document_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials and a default region, so nothing can reach real AWS."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SECURITY_TOKEN": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def ssm_client(aws_credentials: None) -> Iterator[Any]:
+    with mock_aws():
+        yield boto3.client("ssm", region_name=REGION)
+
+
+@pytest.fixture
+def ssm_document(ssm_client: Any) -> Callable[..., str]:
+    def create(
+        content: Mapping[str, Any] | str,
+        name: str | None = None,
+        document_type: str = "Command",
+        document_format: str = "JSON",
+    ) -> str:
+        name = name or f"test-document-{next(_document_numbers)}"
+        text = content if isinstance(content, str) else json.dumps(content)
+        ssm_client.create_document(Content=text, Name=name, DocumentType=document_type, DocumentFormat=document_format)
+        return name
+
+    return create
+
+
+@pytest.fixture
+def managed_instance(ssm_client: Any) -> Callable[..., str]:
+    ec2 = boto3.client("ec2", region_name=REGION)
+
+    def create(
+        instance_id: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        platform_type: str = "Linux",
+    ) -> str:
+        if instance_id is not None:
+            return register_managed_instance(
+                instance_id, region_name=REGION, tags=tags, platform_type=platform_type
+            ).instance_id
+        tag_specifications = (
+            [{"ResourceType": "instance", "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}] if tags else []
+        )
+        reservation = ec2.run_instances(
+            ImageId=EXAMPLE_AMI_ID, MinCount=1, MaxCount=1, TagSpecifications=tag_specifications
+        )
+        return str(reservation["Instances"][0]["InstanceId"])
+
+    return create
+
+
+@pytest.fixture
+def association(ssm_client: Any) -> Callable[..., dict[str, Any]]:
+    def create(**kwargs: Any) -> dict[str, Any]:
+        return dict(ssm_client.create_association(**kwargs)["AssociationDescription"])
+
+    return create

@@ -1,0 +1,116 @@
+"""One handler per association action, attached to moto's SSM response class by hook.py.
+
+A handler decodes the JSON body itself (moto's ``_get_param`` reads JSON through
+``parse_qsl``, which mangles values containing ``&`` or ``=``), validates it against the
+model, calls the backend of the caller's account and region, and returns the output for
+moto to serialise against the operation's output shape.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Dict, Mapping, Optional
+
+from moto.core.responses import BaseResponse
+from moto.core.utils import camelcase_to_underscores
+
+from .exceptions import SerializationException, SSMAssociationError
+from .models import SSMAssociationBackend, association_backends
+from .serialisation import error_response, success_response
+from .validation import validate_request
+
+Output = Optional[Mapping[str, Any]]
+ActionBody = Callable[[SSMAssociationBackend, Dict[str, Any]], Output]
+Handler = Callable[[BaseResponse], Any]
+
+# Action name (as in X-Amz-Target) -> handler, filled in by @action below.
+HANDLERS: dict[str, Handler] = {}
+
+
+def decode_body(response: BaseResponse) -> dict[str, Any]:
+    raw = response.body
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8")
+    try:
+        params = json.loads(raw or "{}")
+    except ValueError:
+        raise SerializationException("The request body is not valid JSON.") from None
+    if not isinstance(params, dict):
+        raise SerializationException("The request body must be a JSON object.")
+    return params
+
+
+def backend_for(response: BaseResponse) -> SSMAssociationBackend:
+    return association_backends[response.current_account][response.region]
+
+
+def action(operation: str) -> Callable[[ActionBody], ActionBody]:
+    """Register ``body`` as the handler of ``operation``."""
+
+    def register(body: ActionBody) -> ActionBody:
+        def handle(response: BaseResponse) -> Any:
+            try:
+                params = decode_body(response)
+                validate_request(operation, params)
+                output = body(backend_for(response), params)
+            except SSMAssociationError as error:
+                return error_response(error)  # re-raised for moto to serialise where it can
+            return success_response(output or {})
+
+        handle.__name__ = camelcase_to_underscores(operation)
+        handle.__qualname__ = f"ssm_assoc_mock.{handle.__name__}"
+        HANDLERS[operation] = handle
+        return body
+
+    return register
+
+
+@action("CreateAssociation")
+def create_association(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    return {"AssociationDescription": backend.create_association(params)}
+
+
+@action("CreateAssociationBatch")
+def create_association_batch(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    return backend.create_association_batch(params["Entries"], params.get("AssociationDispatchAssumeRole"))
+
+
+@action("DescribeAssociation")
+def describe_association(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    description = backend.describe_association(
+        params.get("AssociationId"), params.get("Name"), params.get("InstanceId"), params.get("AssociationVersion")
+    )
+    return {"AssociationDescription": description}
+
+
+@action("ListAssociations")
+def list_associations(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    items, token = backend.list_associations(
+        params.get("AssociationFilterList") or [], params.get("MaxResults"), params.get("NextToken")
+    )
+    return {"Associations": items, "NextToken": token}
+
+
+@action("UpdateAssociation")
+def update_association(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    return {"AssociationDescription": backend.update_association(params)}
+
+
+@action("UpdateAssociationStatus")
+def update_association_status(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    description = backend.update_association_status(params["Name"], params["InstanceId"], params["AssociationStatus"])
+    return {"AssociationDescription": description}
+
+
+@action("DeleteAssociation")
+def delete_association(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    backend.delete_association(params.get("AssociationId"), params.get("Name"), params.get("InstanceId"))
+    return None
+
+
+@action("ListAssociationVersions")
+def list_association_versions(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    items, token = backend.list_association_versions(
+        params["AssociationId"], params.get("MaxResults"), params.get("NextToken")
+    )
+    return {"AssociationVersions": items, "NextToken": token}
