@@ -9,6 +9,7 @@ JSON is written here.
 from __future__ import annotations
 
 import calendar
+import functools
 import json
 from datetime import datetime
 from typing import Any, Mapping
@@ -17,10 +18,36 @@ from .exceptions import SSMAssociationError
 
 try:
     from moto.core.responses import ActionResult as _ActionResult
-
-    _action_result: Any = _ActionResult
+    from moto.core.serialize import TimestampSerializer as _TimestampSerializer
 except ImportError:  # pragma: no cover - moto < 5.1.2
-    _action_result = None
+    _action_result: Any = None
+else:
+
+    class _FloatTimestamps(_TimestampSerializer):
+        """Epoch timestamps as JSON floats: AWS writes 1424421071.0 where moto writes 1424421071."""
+
+        @staticmethod
+        def _timestamp_unixtimestamp(value: datetime) -> float:
+            return float(_TimestampSerializer._timestamp_unixtimestamp(value))
+
+    @functools.cache
+    def _with_float_timestamps(serializer_class: type) -> type:
+        class FloatTimestampSerializer(serializer_class):  # type: ignore[misc]
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                if hasattr(self, "_timestamp_serializer"):
+                    self._timestamp_serializer = _FloatTimestamps(self.DEFAULT_TIMESTAMP_FORMAT)
+
+        return FloatTimestampSerializer
+
+    class AwsJsonResult(_ActionResult):
+        """moto's ActionResult, serialised with AWS's float timestamps."""
+
+        def execute_result(self, context: Any) -> Any:
+            context.serializer_class = _with_float_timestamps(context.serializer_class)
+            return super().execute_result(context)
+
+    _action_result = AwsJsonResult
 
 MOTO_SERIALISES = _action_result is not None
 
@@ -46,5 +73,5 @@ def to_wire(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [to_wire(item) for item in value]
     if isinstance(value, datetime):
-        return calendar.timegm(value.timetuple()) + (value.microsecond // 1000) / 1000.0
+        return float(calendar.timegm(value.timetuple())) + (value.microsecond // 1000) / 1000.0
     return value
