@@ -7,13 +7,14 @@ Importing this package adds the association actions to moto's SSM service, so pl
 from __future__ import annotations
 
 import os
-from typing import Mapping
+from typing import Any, Mapping
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from .decorator import mock_ssm
 from .hook import install, is_installed, uninstall
-from .models import ManagedInstance, SSMAssociationBackend, association_backends
+from .models import SSMAssociationBackend, association_backends
+from .targets import ManagedInstance
 from .validation import matches_model_pattern, member_shape
 
 __version__ = "0.1.0"
@@ -27,6 +28,7 @@ __all__ = [
     "is_installed",
     "mock_ssm",
     "register_managed_instance",
+    "simulate_run",
     "uninstall",
 ]
 
@@ -81,6 +83,30 @@ def register_managed_instance(
         computer_name=computer_name or f"{instance_id}.localdomain",
     )
     return backend(account_id, region_name).register_managed_instance(instance)
+
+
+def simulate_run(
+    association_id: str,
+    *,
+    status: str = "Success",
+    instance_statuses: Mapping[str, str] | None = None,
+    detailed_status: str | None = None,
+    account_id: str | None = None,
+    region_name: str | None = None,
+) -> dict[str, Any]:
+    """Run an association now, as SSM Agent would, with the outcomes you choose.
+
+    The association's targets are resolved now (InstanceIds, tags, ``*``, resource groups).
+    Every target gets ``status`` unless ``instance_statuses`` maps its id to another outcome
+    (Success, Failed, Pending, InProgress, TimedOut, Cancelled, Skipped). The run is recorded
+    as an execution with targets and updates Overview, LastExecutionDate,
+    LastSuccessfulExecutionDate, the legacy Status and each instance's association status.
+    ``detailed_status`` overrides Overview.DetailedStatus (e.g. "AutomationExecutionLimitExceeded").
+    Returns the execution as DescribeAssociationExecutions lists it.
+    """
+    return backend(account_id, region_name).run_association(
+        association_id, status=status, instance_statuses=instance_statuses, detailed_status=detailed_status
+    )
 
 
 install()

@@ -12,26 +12,32 @@ from __future__ import annotations
 
 import threading
 import uuid
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from moto.core.base_backend import BackendDict, BaseBackend
 from moto.core.utils import utcnow
+from moto.moto_api import state_manager
+from moto.moto_api._internal.managed_state_model import ManagedState
 from moto.utilities.tagging_service import TaggingService
 
 from . import documents as document_store
 from .exceptions import (
     AssociationAlreadyExists,
     AssociationDoesNotExist,
+    AssociationExecutionDoesNotExist,
     AssociationLimitExceeded,
     AssociationVersionLimitExceeded,
     DuplicateInstanceId,
     InternalServerError,
     InvalidAssociationVersion,
     InvalidDocument,
+    InvalidFilterKey,
+    InvalidInstanceId,
+    InvalidInstanceInformationFilterValue,
     InvalidOutputLocation,
     InvalidParameters,
+    InvalidResourceId,
     InvalidSchedule,
     InvalidTag,
     InvalidTarget,
@@ -39,13 +45,24 @@ from .exceptions import (
     InvalidUpdate,
     SSMAssociationError,
     StatusUnchanged,
+    TooManyTagsError,
     UnsupportedPlatformType,
     ValidationException,
 )
-from .pagination import decode_next_token, encode_next_token, request_fingerprint
+from .pagination import decode_next_token, encode_next_token, int_position, request_fingerprint
 from .schedule import parse_schedule
-from .targets import ec2_instance, require_managed, targets_for_instance, validate_targets
-from .validation import enum_values
+from .targets import (
+    ManagedInstance,
+    Node,
+    managed_node,
+    managed_nodes,
+    node_is_targeted,
+    parameter_value_targets,
+    resolve_targets,
+    targets_for_instance,
+    validate_targets,
+)
+from .validation import enum_values, matches_model_pattern, member_shape
 
 # Settings an association is created or updated with (AWS member names), in the order
 # AWS prints them. UpdateAssociation replaces all of them but Name and Targets.
@@ -101,6 +118,8 @@ DEFAULT_ASSOCIATION_LIMIT = 2000  # "at most 2,000 active associations" (model)
 MAX_VERSIONS = 1000  # "Each association has a limit of 1,000 versions" (model)
 MAX_TAGS_PER_RESOURCE = 50
 DEFAULT_PAGE_SIZE = 50
+EFFECTIVE_ASSOCIATIONS_PAGE_SIZE = 5  # the model's maximum for DescribeEffectiveInstanceAssociations
+INSTANCE_INFORMATION_PAGE_SIZE = 10  # the documented default of DescribeInstanceInformation
 
 
 def epoch_to_datetime(value: float) -> datetime:
@@ -108,24 +127,127 @@ def epoch_to_datetime(value: float) -> datetime:
     return datetime.fromtimestamp(value, tz=timezone.utc).replace(tzinfo=None)
 
 
-@dataclass
-class ManagedInstance:
-    """A node registered as managed without a moto EC2 instance behind it."""
+RUN_MODEL_NAME = "ssm::association"
+# Per-target outcomes a run can record, and how they roll up into Overview.Status.
+TARGET_STATUSES = ("Success", "Failed", "Pending", "InProgress", "TimedOut", "Cancelled", "Skipped")
+_FAILED_STATUSES = ("Failed", "TimedOut", "Cancelled")
+_PENDING_STATUSES = ("Pending", "InProgress")
 
-    instance_id: str
-    platform_type: str = "Linux"
-    platform_name: str = "Amazon Linux"
-    platform_version: str = "2"
-    tags: dict[str, str] = field(default_factory=dict)
-    ping_status: str = "Online"
-    agent_version: str = "3.3.987.0"
-    computer_name: str = ""
-    ip_address: str = "10.0.0.1"
-    registered_at: datetime = field(default_factory=utcnow)
 
-    @property
-    def resource_type(self) -> str:
-        return "ManagedInstance" if self.instance_id.startswith("mi-") else "EC2Instance"
+def overall_status(statuses: Iterable[str]) -> str:
+    """Overview.Status (Pending, Success or Failed) for a set of per-target outcomes."""
+    seen = set(statuses)
+    if seen & set(_FAILED_STATUSES):
+        return "Failed"
+    if seen & set(_PENDING_STATUSES):
+        return "Pending"
+    return "Success"
+
+
+def count_by_status(statuses: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for status in statuses:
+        counts[status] = counts.get(status, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def execution_summary(status: str) -> str | None:
+    """The agent's one-line plugin summary, as DescribeInstanceAssociationsStatus shows it."""
+    if status in _PENDING_STATUSES:
+        return None
+    success, failed = int(status == "Success"), int(status in ("Failed", "Cancelled"))
+    timed_out, skipped = int(status == "TimedOut"), int(status == "Skipped")
+    return f"1 out of 1 plugin processed, {success} success, {failed} failed, {timed_out} timedout, {skipped} skipped. "
+
+
+class AssociationRunState(ManagedState):
+    """moto state-manager model ``ssm::association``: Pending until the association runs.
+
+    By default nothing runs by itself. A test that sets a transition
+    (``state_manager.set_transition("ssm::association", {"progression": "immediate"})``,
+    or ``manual`` with ``times``, or ``time`` with ``seconds``) makes a pending association
+    run successfully when it is next read, as if the agent had applied it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(RUN_MODEL_NAME, transitions=[("Pending", "Success")])
+
+
+state_manager.register_default_transition(RUN_MODEL_NAME, transition={"progression": "manual", "times": 2**62})
+
+
+class ExecutionTarget:
+    """The outcome of one run on one resource."""
+
+    __slots__ = ("date", "detailed_status", "output_source_id", "resource_id", "resource_type", "status")
+
+    def __init__(self, resource_id: str, resource_type: str, status: str, date: datetime) -> None:
+        self.resource_id = resource_id
+        self.resource_type = resource_type
+        self.status = status
+        self.detailed_status = status
+        self.date = date
+        self.output_source_id = str(uuid.uuid4())
+
+
+class Execution:
+    """One run of an association over its resolved targets."""
+
+    __slots__ = (
+        "association_version",
+        "created",
+        "detailed_status",
+        "document_version",
+        "execution_id",
+        "status",
+        "targets",
+    )
+
+    def __init__(
+        self,
+        association_version: int,
+        document_version: str,
+        status: str,
+        detailed_status: str,
+        created: datetime,
+        targets: list[ExecutionTarget],
+    ) -> None:
+        self.execution_id = str(uuid.uuid4())
+        self.association_version = association_version
+        self.document_version = document_version
+        self.status = status
+        self.detailed_status = detailed_status
+        self.created = created
+        self.targets = targets
+
+    def describe(self, association_id: str) -> dict[str, Any]:
+        """An ``AssociationExecution`` item."""
+        counts = count_by_status(target.status for target in self.targets)
+        return {
+            "AssociationId": association_id,
+            "AssociationVersion": str(self.association_version),
+            "ExecutionId": self.execution_id,
+            "Status": self.status,
+            "DetailedStatus": self.detailed_status,
+            "CreatedTime": self.created,
+            "LastExecutionDate": self.created,
+            # AWS renders this map the Java way: {Failed=1, Success=2}
+            "ResourceCountByStatus": "{" + ", ".join(f"{k}={v}" for k, v in counts.items()) + "}",
+        }
+
+    def describe_target(self, association_id: str, target: ExecutionTarget) -> dict[str, Any]:
+        """An ``AssociationExecutionTarget`` item."""
+        return {
+            "AssociationId": association_id,
+            "AssociationVersion": str(self.association_version),
+            "ExecutionId": self.execution_id,
+            "ResourceId": target.resource_id,
+            "ResourceType": target.resource_type,
+            "Status": target.status,
+            "DetailedStatus": target.detailed_status,
+            "LastExecutionDate": target.date,
+            "OutputSource": {"OutputSourceId": target.output_source_id, "OutputSourceType": "RunCommand"},
+        }
 
 
 class AssociationVersion:
@@ -154,11 +276,14 @@ class Association:
     __slots__ = (
         "association_id",
         "created",
+        "executions",
         "instance_id",
+        "instance_results",
         "last_execution_date",
         "last_successful_execution_date",
         "overview",
         "position",
+        "run_state",
         "status",
         "versions",
     )
@@ -179,6 +304,12 @@ class Association:
         self.last_execution_date: datetime | None = None
         self.last_successful_execution_date: datetime | None = None
         self.position = position
+        self.executions: list[Execution] = []
+        # The latest run's outcome on each resource it reached.
+        self.instance_results: dict[str, tuple[Execution, ExecutionTarget]] = {}
+        self.run_state: AssociationRunState | None = (
+            None if settings.get("ApplyOnlyAtCronInterval") else AssociationRunState()
+        )
 
     @property
     def latest(self) -> AssociationVersion:
@@ -252,6 +383,9 @@ class SSMAssociationBackend(BaseBackend):
         self._order: list[Association | None] = []
         self._by_name: dict[str, dict[str, Association]] = {}
         self._by_instance: dict[str, dict[str, Association]] = {}
+        # Which associations have run on a resource, and its last successful run.
+        self._results_by_instance: dict[str, dict[str, Association]] = {}
+        self._last_success_by_instance: dict[str, datetime] = {}
 
     # --- managed instances -------------------------------------------------------
 
@@ -260,16 +394,9 @@ class SSMAssociationBackend(BaseBackend):
             self.managed_instances[instance.instance_id] = instance
             return instance
 
-    def require_managed(self, instance_id: str) -> None:
-        require_managed(instance_id, self.account_id, self.region_name, self.managed_instances)
-
-    def platform_of(self, instance_id: str) -> str:
-        registered = self.managed_instances.get(instance_id)
-        if registered is not None:
-            return registered.platform_type
-        instance = ec2_instance(self.account_id, self.region_name, instance_id)
-        platform = str(getattr(instance, "platform", "") or "")
-        return "Windows" if platform.lower() == "windows" else "Linux"
+    def managed_node(self, instance_id: str) -> Node:
+        """The managed node for an id; ``InvalidInstanceId`` if there is none."""
+        return managed_node(self.account_id, self.region_name, self.managed_instances, instance_id)
 
     # --- create ------------------------------------------------------------------
 
@@ -394,8 +521,7 @@ class SSMAssociationBackend(BaseBackend):
                     f"Document schema version, {document.schema_version}, is not supported by association that is "
                     "created with instance id"
                 )
-            self.require_managed(instance_id)
-            platform = self.platform_of(instance_id)
+            platform = self.managed_node(instance_id).platform_type
             if platform not in document.platform_types:
                 raise UnsupportedPlatformType(
                     f"Document {document.name} supports {', '.join(document.platform_types)}; "
@@ -484,7 +610,7 @@ class SSMAssociationBackend(BaseBackend):
             return association
         document_store.find_document(self.account_id, self.region_name, name, None)
         if instance_id not in self._by_instance:
-            self.require_managed(instance_id)
+            self.managed_node(instance_id)
         raise AssociationDoesNotExist(
             f"No association of document {document_name} with instance {instance_id} exists. "
             "Associations created with Targets must be addressed by AssociationId."
@@ -496,19 +622,19 @@ class SSMAssociationBackend(BaseBackend):
         self, association_id: str | None, name: str | None, instance_id: str | None, version: str | None
     ) -> dict[str, Any]:
         with self.lock:
-            return self.find(association_id, name, instance_id).describe(version)
+            return self.observe(self.find(association_id, name, instance_id)).describe(version)
 
     def list_associations(
         self, filters: Sequence[Mapping[str, str]], max_results: int | None, next_token: str | None
     ) -> tuple[list[dict[str, Any]], str | None]:
         predicates = [_association_filter(item["key"], item["value"]) for item in filters]
         fingerprint = request_fingerprint("ListAssociations", {"filters": list(filters)})
-        start = decode_next_token(next_token, fingerprint)
+        start = int_position(decode_next_token(next_token, fingerprint))
         limit = max_results or DEFAULT_PAGE_SIZE
         with self.lock:
             page: list[dict[str, Any]] = []
             for association in self._candidates(filters, start):
-                if all(predicate(association) for predicate in predicates):
+                if all(predicate(self.observe(association)) for predicate in predicates):
                     if len(page) == limit:
                         return page, encode_next_token(fingerprint, association.position)
                     page.append(association.summary())
@@ -538,7 +664,7 @@ class SSMAssociationBackend(BaseBackend):
         self, association_id: str, max_results: int | None, next_token: str | None
     ) -> tuple[list[dict[str, Any]], str | None]:
         fingerprint = request_fingerprint("ListAssociationVersions", {"AssociationId": association_id})
-        start = decode_next_token(next_token, fingerprint)
+        start = int_position(decode_next_token(next_token, fingerprint))
         limit = max_results or DEFAULT_PAGE_SIZE
         with self.lock:
             association = self.get(association_id)
@@ -605,6 +731,395 @@ class SSMAssociationBackend(BaseBackend):
             del self.associations[association.association_id]
             self._order[association.position] = None
             self.tagger.delete_all_tags_for_resource(association.association_id)
+            for resource_id in association.instance_results:
+                self._results_by_instance.get(resource_id, {}).pop(association.association_id, None)
+
+    # --- runs --------------------------------------------------------------------
+
+    def run_association(
+        self,
+        association_id: str,
+        status: str = "Success",
+        instance_statuses: Mapping[str, str] | None = None,
+        detailed_status: str | None = None,
+    ) -> dict[str, Any]:
+        """Run an association now over its resolved targets, recording the given outcomes."""
+        with self.lock:
+            return self._run(self.get(association_id), status, instance_statuses or {}, detailed_status)
+
+    def start_associations_once(self, association_ids: Sequence[str]) -> None:
+        with self.lock:
+            associations = [self.get(association_id) for association_id in association_ids]
+            for association in associations:
+                self._run(association, "Success", {}, None)
+
+    def _run(
+        self,
+        association: Association,
+        status: str,
+        instance_statuses: Mapping[str, str],
+        detailed_status: str | None,
+    ) -> dict[str, Any]:
+        for outcome in [status, *instance_statuses.values()]:
+            if outcome not in TARGET_STATUSES:
+                raise ValidationException(f"Run status {outcome} is not one of {', '.join(TARGET_STATUSES)}.")
+        resources = self._resolve_run_targets(association)
+        unknown = sorted(set(instance_statuses) - {resource_id for resource_id, _ in resources})
+        if unknown:
+            raise InvalidTarget(
+                f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not among the targets of association "
+                f"{association.association_id} ({', '.join(r for r, _ in resources) or 'none resolved'})."
+            )
+        now = utcnow()
+        targets = [
+            ExecutionTarget(resource_id, resource_type, instance_statuses.get(resource_id, status), now)
+            for resource_id, resource_type in resources
+        ]
+        overall = overall_status(target.status for target in targets)
+        execution = Execution(
+            association.latest.number,
+            self._resolved_document_version(association),
+            overall,
+            detailed_status or overall,
+            now,
+            targets,
+        )
+        association.executions.append(execution)
+        association.overview = {
+            "Status": overall,
+            "DetailedStatus": execution.detailed_status,
+            "AssociationStatusAggregatedCount": count_by_status(target.status for target in targets),
+        }
+        association.last_execution_date = now
+        if overall == "Success":
+            association.last_successful_execution_date = now
+        if association.instance_id:
+            association.status = {
+                "Date": now,
+                "Name": overall,
+                "Message": execution_summary(overall) or f"Association is {overall.lower()}",
+            }
+        for target in targets:
+            association.instance_results[target.resource_id] = (execution, target)
+            self._results_by_instance.setdefault(target.resource_id, {})[association.association_id] = association
+            if target.status == "Success":
+                self._last_success_by_instance[target.resource_id] = now
+        association.run_state = None
+        return execution.describe(association.association_id)
+
+    def _resolve_run_targets(self, association: Association) -> list[tuple[str, str]]:
+        """(resource id, resource type) pairs the association reaches if it runs now."""
+        if association.instance_id:
+            try:
+                node = self.managed_node(association.instance_id)
+            except InvalidInstanceId:
+                return []
+            return [(node.instance_id, "ManagedInstance")]
+        targets = association.settings.get("Targets") or []
+        parameter_values = parameter_value_targets(targets)
+        if parameter_values:
+            return [(value, "ManagedInstance" if _looks_like_node(value) else "Resource") for value in parameter_values]
+        nodes = resolve_targets(targets, self.nodes(), self.account_id, self.region_name)
+        return [(node.instance_id, "ManagedInstance") for node in nodes]
+
+    def _resolved_document_version(self, association: Association) -> str:
+        try:
+            return document_store.find_document(
+                self.account_id, self.region_name, association.name, association.settings.get("DocumentVersion")
+            ).document_version
+        except SSMAssociationError:  # the document was deleted since: report what was asked for
+            return str(association.settings.get("DocumentVersion"))
+
+    def observe(self, association: Association) -> Association:
+        """Let moto's state manager run a pending association when it is read (off by default)."""
+        state = association.run_state
+        if state is not None:
+            state.advance()
+            if state.status == "Success":
+                self._run(association, "Success", {}, None)
+        return association
+
+    # --- executions --------------------------------------------------------------
+
+    def describe_association_executions(
+        self, association_id: str, filters: Sequence[Mapping[str, str]], max_results: int | None, next_token: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        predicates = [_execution_filter(item["Key"], item["Value"], item["Type"]) for item in filters]
+        fingerprint = request_fingerprint("DescribeAssociationExecutions", {"id": association_id, "f": list(filters)})
+        position = decode_next_token(next_token, fingerprint)
+        limit = max_results or DEFAULT_PAGE_SIZE
+        with self.lock:
+            association = self.observe(self.get(association_id))
+            executions = association.executions
+            start = len(executions) - 1 if position is None else int_position(position)
+            page: list[dict[str, Any]] = []
+            for index in range(min(start, len(executions) - 1), -1, -1):  # newest first
+                execution = executions[index]
+                if all(predicate(execution) for predicate in predicates):
+                    if len(page) == limit:
+                        return page, encode_next_token(fingerprint, index)
+                    page.append(execution.describe(association_id))
+            return page, None
+
+    def describe_association_execution_targets(
+        self,
+        association_id: str,
+        execution_id: str,
+        filters: Sequence[Mapping[str, str]],
+        max_results: int | None,
+        next_token: str | None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        wanted = [(_EXECUTION_TARGET_FILTERS[item["Key"]], item["Value"]) for item in filters]
+        fingerprint = request_fingerprint(
+            "DescribeAssociationExecutionTargets", {"id": association_id, "e": execution_id, "f": list(filters)}
+        )
+        start = int_position(decode_next_token(next_token, fingerprint))
+        limit = max_results or DEFAULT_PAGE_SIZE
+        with self.lock:
+            association = self.get(association_id)
+            execution = next((e for e in association.executions if e.execution_id == execution_id), None)
+            if execution is None:
+                raise AssociationExecutionDoesNotExist(
+                    f"Execution {execution_id} does not exist for association {association_id}. "
+                    "List them with DescribeAssociationExecutions."
+                )
+            page: list[dict[str, Any]] = []
+            for index in range(start, len(execution.targets)):
+                target = execution.targets[index]
+                if all(getattr(target, attribute) == value for attribute, value in wanted):
+                    if len(page) == limit:
+                        return page, encode_next_token(fingerprint, index)
+                    page.append(execution.describe_target(association_id, target))
+            return page, None
+
+    # --- instance views ----------------------------------------------------------
+
+    def nodes(self) -> dict[str, Node]:
+        return managed_nodes(self.account_id, self.region_name, self.managed_instances)
+
+    def _associations_applying_to(self, node: Node) -> Iterator[Association]:
+        """Associations that apply to a node now (or have run on it), in creation order."""
+        for association in self._in_order(0):
+            if association.instance_id:
+                applies = association.instance_id == node.instance_id
+            else:
+                targets = association.settings.get("Targets") or []
+                applies = bool(targets) and node_is_targeted(targets, node, self.account_id, self.region_name)
+            if applies or node.instance_id in association.instance_results:
+                yield association
+
+    def describe_instance_associations_status(
+        self, instance_id: str, max_results: int | None, next_token: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        fingerprint = request_fingerprint("DescribeInstanceAssociationsStatus", {"InstanceId": instance_id})
+        start = int_position(decode_next_token(next_token, fingerprint))
+        limit = max_results or DEFAULT_PAGE_SIZE
+        with self.lock:
+            node = self.managed_node(instance_id)
+            page: list[dict[str, Any]] = []
+            for association in self._associations_applying_to(node):
+                if association.position < start:
+                    continue
+                if len(page) == limit:
+                    return page, encode_next_token(fingerprint, association.position)
+                page.append(self._instance_status(self.observe(association), node.instance_id))
+            return page, None
+
+    def _instance_status(self, association: Association, instance_id: str) -> dict[str, Any]:
+        """An ``InstanceAssociationStatusInfo``: the latest outcome on the node, or Pending."""
+        item: dict[str, Any] = {
+            "AssociationId": association.association_id,
+            "Name": association.name,
+            "AssociationVersion": str(association.latest.number),
+            "InstanceId": instance_id,
+            "AssociationName": association.settings.get("AssociationName"),
+        }
+        result = association.instance_results.get(instance_id)
+        if result is None:
+            item.update(
+                DocumentVersion=self._resolved_document_version(association),
+                Status="Pending",
+                DetailedStatus="Associated",
+            )
+            return item
+        execution, target = result
+        item.update(
+            DocumentVersion=execution.document_version,
+            AssociationVersion=str(execution.association_version),
+            ExecutionDate=target.date,
+            Status=target.status,
+            DetailedStatus=target.detailed_status,
+            ExecutionSummary=execution_summary(target.status),
+            ErrorCode="1" if target.status in _FAILED_STATUSES else None,
+            OutputUrl=_output_url(association, instance_id, execution.execution_id),
+        )
+        return item
+
+    def describe_effective_instance_associations(
+        self, instance_id: str, max_results: int | None, next_token: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        fingerprint = request_fingerprint("DescribeEffectiveInstanceAssociations", {"InstanceId": instance_id})
+        start = int_position(decode_next_token(next_token, fingerprint))
+        limit = max_results or EFFECTIVE_ASSOCIATIONS_PAGE_SIZE
+        with self.lock:
+            node = self.managed_node(instance_id)
+            page: list[dict[str, Any]] = []
+            for association in self._associations_applying_to(node):
+                if association.position < start or node.instance_id not in self._current_targets(association, node):
+                    continue
+                if len(page) == limit:
+                    return page, encode_next_token(fingerprint, association.position)
+                page.append(
+                    {
+                        "AssociationId": association.association_id,
+                        "InstanceId": node.instance_id,
+                        "Content": self._document_content(association),
+                        "AssociationVersion": str(association.latest.number),
+                    }
+                )
+            return page, None
+
+    def _current_targets(self, association: Association, node: Node) -> set[str]:
+        if association.instance_id:
+            return {association.instance_id}
+        targets = association.settings.get("Targets") or []
+        return (
+            {node.instance_id}
+            if targets and node_is_targeted(targets, node, self.account_id, self.region_name)
+            else set()
+        )
+
+    def _document_content(self, association: Association) -> str | None:
+        try:
+            return document_store.find_document(
+                self.account_id, self.region_name, association.name, association.settings.get("DocumentVersion")
+            ).content
+        except SSMAssociationError:
+            return None
+
+    def describe_instance_information(
+        self,
+        filter_list: Sequence[Mapping[str, Any]],
+        filters: Sequence[Mapping[str, Any]],
+        max_results: int | None,
+        next_token: str | None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        if filter_list and filters:
+            raise ValidationException("Use either Filters or InstanceInformationFilterList, not both.")
+        criteria = [(item["key"], list(item["valueSet"])) for item in filter_list] + [
+            (item["Key"], list(item["Values"])) for item in filters
+        ]
+        fingerprint = request_fingerprint("DescribeInstanceInformation", {"c": criteria})
+        start = decode_next_token(next_token, fingerprint)
+        limit = max_results or INSTANCE_INFORMATION_PAGE_SIZE
+        with self.lock:
+            predicates = [self._instance_filter(key, values) for key, values in _checked_node_criteria(criteria)]
+            page: list[dict[str, Any]] = []
+            for instance_id, node in self.nodes().items():
+                if start is not None and instance_id < str(start):
+                    continue
+                information = self._instance_information(node)
+                if all(predicate(information) for predicate in predicates):
+                    if len(page) == limit:
+                        return page, encode_next_token(fingerprint, instance_id)
+                    page.append(information)
+            return page, None
+
+    def _instance_filter(self, key: str, values: list[str]) -> Callable[[Mapping[str, Any]], bool]:
+        if key == "InstanceIds":
+            for instance_id in values:
+                self.managed_node(instance_id)
+        if key.startswith("tag:"):
+            tag = key[4:]
+            return lambda info: self._node_tags(info).get(tag) in values
+        if key == "tag-key":
+            return lambda info: any(value in self._node_tags(info) for value in values)
+        field_name = _NODE_FILTER_FIELDS[key]
+        return lambda info: info.get(field_name) in values
+
+    def _node_tags(self, information: Mapping[str, Any]) -> Mapping[str, str]:
+        return self.managed_node(str(information["InstanceId"])).tags
+
+    def _instance_information(self, node: Node) -> dict[str, Any]:
+        """An ``InstanceInformation`` item, with the node's association roll-up."""
+        results = [
+            association.instance_results[node.instance_id]
+            for association in self._results_by_instance.get(node.instance_id, {}).values()
+        ]
+        statuses = [target.status for _, target in results]
+        rolled_up = overall_status(statuses) if statuses else None
+        registered = node.resource_type == "ManagedInstance"
+        return {
+            "InstanceId": node.instance_id,
+            "PingStatus": node.ping_status,
+            "LastPingDateTime": utcnow(),
+            "AgentVersion": node.agent_version,
+            "IsLatestVersion": True,
+            "PlatformType": node.platform_type,
+            "PlatformName": node.platform_name,
+            "PlatformVersion": node.platform_version,
+            "ActivationId": node.activation_id or None,
+            "IamRole": node.iam_role or None,
+            "RegistrationDate": node.registered_at if registered else None,
+            "ResourceType": node.resource_type,
+            "IPAddress": node.ip_address,
+            "ComputerName": node.computer_name,
+            "AssociationStatus": rolled_up,
+            "LastAssociationExecutionDate": max((target.date for _, target in results), default=None),
+            "LastSuccessfulAssociationExecutionDate": self._last_success_by_instance.get(node.instance_id),
+            "AssociationOverview": {
+                "DetailedStatus": rolled_up,
+                "InstanceAssociationStatusAggregatedCount": count_by_status(statuses),
+            }
+            if statuses
+            else None,
+            "SourceId": node.instance_id,
+            "SourceType": node.source_type,
+        }
+
+    # --- tags --------------------------------------------------------------------
+
+    def add_tags(self, resource_type: str, resource_id: str, tags: Sequence[Mapping[str, str]]) -> None:
+        with self.lock:
+            current = self.list_tags(resource_type, resource_id)
+            merged = {tag["Key"]: tag["Value"] for tag in current}
+            for tag in tags:
+                if tag["Key"].lower().startswith("aws:"):
+                    raise ValidationException(f"Tag key {tag['Key']} uses the reserved prefix aws:.")
+                merged[tag["Key"]] = tag["Value"]
+            if len(merged) > MAX_TAGS_PER_RESOURCE:
+                raise TooManyTagsError(
+                    f"{resource_type} {resource_id} would have {len(merged)} tags; at most {MAX_TAGS_PER_RESOURCE} "
+                    "are allowed."
+                )
+            if resource_type == "ManagedInstance":
+                self.managed_instances[resource_id].tags = merged
+            else:
+                self.tagger.tag_resource(resource_id, [dict(tag) for tag in tags])
+
+    def remove_tags(self, resource_type: str, resource_id: str, keys: Sequence[str]) -> None:
+        with self.lock:
+            self.list_tags(resource_type, resource_id)
+            if resource_type == "ManagedInstance":
+                tags = self.managed_instances[resource_id].tags
+                for key in keys:
+                    tags.pop(key, None)
+            else:
+                self.tagger.untag_resource_using_names(resource_id, list(keys))
+
+    def list_tags(self, resource_type: str, resource_id: str) -> list[dict[str, str]]:
+        if resource_type == "ManagedInstance":
+            registered = self.managed_instances.get(resource_id)
+            if registered is None:
+                raise InvalidResourceId(
+                    f"Managed instance {resource_id} is not registered in {self.account_id}/{self.region_name}."
+                )
+            return [{"Key": key, "Value": value} for key, value in registered.tags.items()]
+        if resource_id not in self.associations:
+            raise InvalidResourceId(
+                f"Association {resource_id} does not exist in {self.account_id}/{self.region_name}."
+            )
+        return list(self.tagger.list_tags_for_resource(resource_id)["Tags"])
 
 
 AssociationPredicate = Callable[[Association], bool]
@@ -640,6 +1155,84 @@ def _association_filter(key: str, value: str) -> AssociationPredicate:
     }
     getter = getters[key]
     return lambda association: getter(association) == value
+
+
+_EXECUTION_TARGET_FILTERS = {"Status": "status", "ResourceId": "resource_id", "ResourceType": "resource_type"}
+# DescribeInstanceInformation filter keys -> InstanceInformation members they compare.
+_NODE_FILTER_FIELDS = {
+    "InstanceIds": "InstanceId",
+    "AgentVersion": "AgentVersion",
+    "PingStatus": "PingStatus",
+    "PlatformTypes": "PlatformType",
+    "PlatformType": "PlatformType",
+    "ActivationIds": "ActivationId",
+    "IamRole": "IamRole",
+    "ResourceType": "ResourceType",
+    "AssociationStatus": "AssociationStatus",
+    "SourceIds": "SourceId",
+    "SourceTypes": "SourceType",
+}
+# Filter values that must come from an enum, read from the model.
+_NODE_FILTER_ENUMS = {
+    "PingStatus": ("InstanceInformation", "PingStatus"),
+    "PlatformTypes": ("InstanceInformation", "PlatformType"),
+    "PlatformType": ("InstanceInformation", "PlatformType"),
+    "ResourceType": ("InstanceInformation", "ResourceType"),
+    "SourceTypes": ("InstanceInformation", "SourceType"),
+    "AssociationStatus": ("AssociationStatus", "Name"),
+}
+
+
+def _checked_node_criteria(criteria: Sequence[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """DescribeInstanceInformation filters: known keys, valid values, tags not mixed with others."""
+    tag_keys = [key for key, _ in criteria if key.startswith("tag:") or key == "tag-key"]
+    if tag_keys and len(tag_keys) != len(criteria):
+        raise ValidationException("Tag filters (tag:<key>, tag-key) cannot be combined with other filter keys.")
+    instance_id_shape = member_shape("CreateAssociationRequest", "InstanceId")
+    for key, values in criteria:
+        if key not in _NODE_FILTER_FIELDS and key not in tag_keys:
+            raise InvalidFilterKey(
+                f"Filter key {key} is not valid. Use one of {', '.join(_NODE_FILTER_FIELDS)}, tag:<key> or tag-key."
+            )
+        allowed = enum_values(*_NODE_FILTER_ENUMS[key]) if key in _NODE_FILTER_ENUMS else None
+        for value in values:
+            bad_enum = allowed is not None and value not in allowed
+            bad_id = key == "InstanceIds" and not matches_model_pattern(instance_id_shape, value)
+            if bad_enum or bad_id:
+                expected = f"one of {', '.join(allowed)}" if allowed else "an instance id"
+                raise InvalidInstanceInformationFilterValue(f"Filter {key} value {value} is not valid: use {expected}.")
+    return list(criteria)
+
+
+def _execution_filter(key: str, value: str, comparison: str) -> Callable[[Execution], bool]:
+    """A predicate for one ``AssociationExecutionFilter``."""
+    if key != "CreatedTime" and comparison != "EQUAL":
+        raise ValidationException(f"Filter {key} supports only the EQUAL type, not {comparison}.")
+    if key == "ExecutionId":
+        return lambda execution: execution.execution_id == value
+    if key == "Status":
+        return lambda execution: execution.status == value
+    moment = parse_filter_time(value, key)
+    comparisons: dict[str, Callable[[datetime], bool]] = {
+        "EQUAL": lambda created: created.replace(microsecond=created.microsecond // 1000 * 1000) == moment,
+        "LESS_THAN": lambda created: created < moment,
+        "GREATER_THAN": lambda created: created > moment,
+    }
+    compare = comparisons[comparison]
+    return lambda execution: compare(execution.created)
+
+
+def _looks_like_node(resource_id: str) -> bool:
+    return resource_id.startswith(("i-", "mi-"))
+
+
+def _output_url(association: Association, instance_id: str, execution_id: str) -> dict[str, Any] | None:
+    location = (association.settings.get("OutputLocation") or {}).get("S3Location")
+    if not location:
+        return None
+    prefix = str(location.get("OutputS3KeyPrefix") or "").strip("/")
+    key = "/".join(part for part in (prefix, instance_id, association.association_id, execution_id) if part)
+    return {"S3OutputUrl": {"OutputUrl": f"https://{location['OutputS3BucketName']}.s3.amazonaws.com/{key}"}}
 
 
 def parse_filter_time(value: str, key: str) -> datetime:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Mapping
+from typing import Any, Mapping, Union
 
 from botocore.paginate import TokenDecoder, TokenEncoder
 
@@ -26,19 +26,34 @@ def request_fingerprint(operation: str, params: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def encode_next_token(fingerprint: str, position: int) -> str:
+Position = Union[int, str]
+
+
+def encode_next_token(fingerprint: str, position: Position) -> str:
+    """A token that resumes at ``position``: an index, or the key of the first item of the next page."""
     return str(TokenEncoder().encode({"p": position, "f": fingerprint}))
 
 
-def decode_next_token(token: str | None, fingerprint: str) -> int:
-    """The position a token resumes from (0 without a token)."""
+def decode_next_token(token: str | None, fingerprint: str) -> Position | None:
+    """The position a token resumes from, or None without a token."""
     if token is None:
-        return 0
+        return None
     try:
         decoded = TokenDecoder().decode(token)
         position, bound_to = decoded["p"], decoded["f"]
     except (ValueError, TypeError, KeyError, UnicodeDecodeError, AttributeError):
         raise InvalidNextToken("The specified token isn't valid.") from None
-    if not isinstance(position, int) or position < 0 or bound_to != fingerprint:
+    if isinstance(position, bool) or not isinstance(position, (int, str)) or bound_to != fingerprint:
         raise InvalidNextToken("The NextToken was issued for a different request. Repeat the request without it.")
+    if isinstance(position, int) and position < 0:
+        raise InvalidNextToken("The specified token isn't valid.")
+    return position
+
+
+def int_position(position: Position | None) -> int:
+    """An index position (0 without a token); a token of another kind is invalid here."""
+    if position is None:
+        return 0
+    if not isinstance(position, int):
+        raise InvalidNextToken("The specified token isn't valid.")
     return position

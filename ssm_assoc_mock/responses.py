@@ -25,6 +25,9 @@ Handler = Callable[[BaseResponse], Any]
 
 # Action name (as in X-Amz-Target) -> handler, filled in by @action below.
 HANDLERS: dict[str, Handler] = {}
+# Actions moto implements for other resources: a request goes to our handler only when
+# the predicate claims it, and to moto's own method otherwise (see hook.py).
+CLAIMS: dict[str, Callable[[BaseResponse], bool]] = {}
 
 
 def decode_body(response: BaseResponse) -> dict[str, Any]:
@@ -44,8 +47,8 @@ def backend_for(response: BaseResponse) -> SSMAssociationBackend:
     return association_backends[response.current_account][response.region]
 
 
-def action(operation: str) -> Callable[[ActionBody], ActionBody]:
-    """Register ``body`` as the handler of ``operation``."""
+def action(operation: str, claims: Callable[[BaseResponse], bool] | None = None) -> Callable[[ActionBody], ActionBody]:
+    """Register ``body`` as the handler of ``operation`` (shared with moto when ``claims`` is given)."""
 
     def register(body: ActionBody) -> ActionBody:
         def handle(response: BaseResponse) -> Any:
@@ -60,6 +63,8 @@ def action(operation: str) -> Callable[[ActionBody], ActionBody]:
         handle.__name__ = camelcase_to_underscores(operation)
         handle.__qualname__ = f"ssm_assoc_mock.{handle.__name__}"
         HANDLERS[operation] = handle
+        if claims is not None:
+            CLAIMS[operation] = claims
         return body
 
     return register
@@ -114,3 +119,84 @@ def list_association_versions(backend: SSMAssociationBackend, params: dict[str, 
         params["AssociationId"], params.get("MaxResults"), params.get("NextToken")
     )
     return {"AssociationVersions": items, "NextToken": token}
+
+
+@action("StartAssociationsOnce")
+def start_associations_once(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    backend.start_associations_once(params["AssociationIds"])
+    return None
+
+
+@action("DescribeAssociationExecutions")
+def describe_association_executions(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    items, token = backend.describe_association_executions(
+        params["AssociationId"], params.get("Filters") or [], params.get("MaxResults"), params.get("NextToken")
+    )
+    return {"AssociationExecutions": items, "NextToken": token}
+
+
+@action("DescribeAssociationExecutionTargets")
+def describe_association_execution_targets(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    items, token = backend.describe_association_execution_targets(
+        params["AssociationId"],
+        params["ExecutionId"],
+        params.get("Filters") or [],
+        params.get("MaxResults"),
+        params.get("NextToken"),
+    )
+    return {"AssociationExecutionTargets": items, "NextToken": token}
+
+
+@action("DescribeInstanceAssociationsStatus")
+def describe_instance_associations_status(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    items, token = backend.describe_instance_associations_status(
+        params["InstanceId"], params.get("MaxResults"), params.get("NextToken")
+    )
+    return {"InstanceAssociationStatusInfos": items, "NextToken": token}
+
+
+@action("DescribeEffectiveInstanceAssociations")
+def describe_effective_instance_associations(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    items, token = backend.describe_effective_instance_associations(
+        params["InstanceId"], params.get("MaxResults"), params.get("NextToken")
+    )
+    return {"Associations": items, "NextToken": token}
+
+
+@action("DescribeInstanceInformation")
+def describe_instance_information(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    items, token = backend.describe_instance_information(
+        params.get("InstanceInformationFilterList") or [],
+        params.get("Filters") or [],
+        params.get("MaxResults"),
+        params.get("NextToken"),
+    )
+    return {"InstanceInformationList": items, "NextToken": token}
+
+
+# Tag calls: moto handles every resource type but these two (it rejects both).
+TAGGED_RESOURCE_TYPES = ("Association", "ManagedInstance")
+
+
+def claims_tag_call(response: BaseResponse) -> bool:
+    try:
+        return decode_body(response).get("ResourceType") in TAGGED_RESOURCE_TYPES
+    except SerializationException:
+        return False
+
+
+@action("AddTagsToResource", claims=claims_tag_call)
+def add_tags_to_resource(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    backend.add_tags(params["ResourceType"], params["ResourceId"], params["Tags"])
+    return None
+
+
+@action("RemoveTagsFromResource", claims=claims_tag_call)
+def remove_tags_from_resource(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    backend.remove_tags(params["ResourceType"], params["ResourceId"], params["TagKeys"])
+    return None
+
+
+@action("ListTagsForResource", claims=claims_tag_call)
+def list_tags_for_resource(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    return {"TagList": backend.list_tags(params["ResourceType"], params["ResourceId"])}

@@ -1,16 +1,23 @@
-"""Association targets: which keys State Manager accepts and which nodes are managed.
+"""Association targets: which keys State Manager accepts, which nodes are managed, and
+which nodes a Targets list selects when an association runs.
 
 A node is *managed* when it is a running EC2 instance in moto's EC2 backend for the
 same account and region, or when a test registered it (``register_managed_instance``),
-as a real node is once SSM Agent has registered it.
+as a real node is once SSM Agent has registered it. Stopped and terminated instances
+are neither managed nor targets.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from typing import Any, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable, Mapping, Sequence
 
+from moto.core.utils import utcnow
 from moto.ec2.models import ec2_backends
+from moto.resourcegroups.models import resourcegroups_backends
 
 from .exceptions import InvalidInstanceId, InvalidTarget
 from .validation import matches_model_pattern, member_shape
@@ -26,11 +33,97 @@ _FIXED_KEYS = (
     "ResourceGroup",
     "aws:NoOpAutomationTag",
 )
+_EC2_TYPE = "AWS::EC2::Instance"
+_MANAGED_TYPE = "AWS::SSM::ManagedInstance"
 
 REGISTER_HINT = (
     "Start it as a moto EC2 instance, or register it with "
     "ssm_assoc_mock.register_managed_instance('{instance_id}', account_id='{account_id}', region_name='{region_name}')."
 )
+
+
+@dataclass
+class ManagedInstance:
+    """A node registered as managed without a moto EC2 instance behind it."""
+
+    instance_id: str
+    platform_type: str = "Linux"
+    platform_name: str = "Amazon Linux"
+    platform_version: str = "2"
+    tags: dict[str, str] = field(default_factory=dict)
+    ping_status: str = "Online"
+    agent_version: str = "3.3.987.0"
+    computer_name: str = ""
+    ip_address: str = "10.0.0.1"
+    iam_role: str = ""
+    activation_id: str = ""
+    registered_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def resource_type(self) -> str:
+        return "ManagedInstance" if self.instance_id.startswith("mi-") else "EC2Instance"
+
+    @property
+    def source_type(self) -> str:
+        return _MANAGED_TYPE if self.instance_id.startswith("mi-") else _EC2_TYPE
+
+
+@dataclass(frozen=True)
+class Node:
+    """A managed node as SSM sees it, from moto EC2 or from a registration."""
+
+    instance_id: str
+    tags: Mapping[str, str]
+    platform_type: str
+    platform_name: str
+    platform_version: str
+    resource_type: str
+    source_type: str
+    ip_address: str
+    computer_name: str
+    agent_version: str
+    ping_status: str
+    registered_at: datetime | None
+    iam_role: str = ""
+    activation_id: str = ""
+
+    @classmethod
+    def from_registration(cls, instance: ManagedInstance) -> Node:
+        return cls(
+            instance_id=instance.instance_id,
+            tags=dict(instance.tags),
+            platform_type=instance.platform_type,
+            platform_name=instance.platform_name,
+            platform_version=instance.platform_version,
+            resource_type=instance.resource_type,
+            source_type=instance.source_type,
+            ip_address=instance.ip_address,
+            computer_name=instance.computer_name,
+            agent_version=instance.agent_version,
+            ping_status=instance.ping_status,
+            registered_at=instance.registered_at,
+            iam_role=instance.iam_role,
+            activation_id=instance.activation_id,
+        )
+
+    @classmethod
+    def from_ec2(cls, instance: Any) -> Node:
+        windows = str(getattr(instance, "platform", "") or "").lower() == "windows"
+        tags = {tag["key"]: tag["value"] for tag in instance.get_tags()}
+        return cls(
+            instance_id=instance.id,
+            tags=tags,
+            platform_type="Windows" if windows else "Linux",
+            platform_name="Microsoft Windows Server 2022 Datacenter" if windows else "Amazon Linux",
+            platform_version="10.0.20348" if windows else "2",
+            resource_type="EC2Instance",
+            source_type=_EC2_TYPE,
+            ip_address=str(getattr(instance, "private_ip", "") or ""),
+            computer_name=str(getattr(instance, "private_dns", "") or ""),
+            agent_version="3.3.987.0",
+            ping_status="Online",
+            registered_at=getattr(instance, "launch_time_datetime", None),
+        )
 
 
 def ec2_instance(account_id: str, region_name: str, instance_id: str) -> Any:
@@ -40,26 +133,33 @@ def ec2_instance(account_id: str, region_name: str, instance_id: str) -> Any:
     return ec2_backends[account_id][region_name].get_instance_by_id(instance_id)
 
 
-def ec2_instance_state(instance: Any) -> str:
-    return str(instance.state)
-
-
-def require_managed(
-    instance_id: str,
-    account_id: str,
-    region_name: str,
-    registered: Mapping[str, Any],
-) -> None:
-    """Raise ``InvalidInstanceId`` unless the node is managed and running."""
+def managed_node(
+    account_id: str, region_name: str, registered: Mapping[str, ManagedInstance], instance_id: str
+) -> Node:
+    """The managed node for an id, or ``InvalidInstanceId`` saying how to make it one."""
     if instance_id in registered:
-        return
+        return Node.from_registration(registered[instance_id])
     instance = ec2_instance(account_id, region_name, instance_id)
     hint = REGISTER_HINT.format(instance_id=instance_id, account_id=account_id, region_name=region_name)
     if instance is None:
         raise InvalidInstanceId(f"Instance {instance_id} is not a managed node in {account_id}/{region_name}. {hint}")
-    state = ec2_instance_state(instance)
-    if state != "running":
-        raise InvalidInstanceId(f"Instance {instance_id} is {state}; only running instances are managed nodes.")
+    if instance.state != "running":
+        raise InvalidInstanceId(
+            f"Instance {instance_id} is {instance.state}; only running instances are managed nodes."
+        )
+    return Node.from_ec2(instance)
+
+
+def managed_nodes(account_id: str, region_name: str, registered: Mapping[str, ManagedInstance]) -> dict[str, Node]:
+    """Every managed node of an account and region, by id, in id order."""
+    nodes = {
+        instance.id: Node.from_ec2(instance)
+        for reservation in ec2_backends[account_id][region_name].all_reservations()
+        for instance in reservation.instances
+        if instance.state == "running"
+    }
+    nodes.update((instance_id, Node.from_registration(item)) for instance_id, item in registered.items())
+    return dict(sorted(nodes.items()))
 
 
 def validate_targets(targets: Sequence[Mapping[str, Any]], document_type: str) -> None:
@@ -79,7 +179,7 @@ def validate_targets(targets: Sequence[Mapping[str, Any]], document_type: str) -
             for value in values:
                 if value != ALL_INSTANCES and not matches_model_pattern(instance_id_shape, value):
                     raise InvalidTarget(f"InstanceIds value {value} is not a valid node ID.")
-        elif key.startswith("resource-groups:Name") and len(values) != 1:
+        elif key == "resource-groups:Name" and len(values) != 1:
             raise InvalidTarget("An association can target only one resource group.")
         elif key == "ParameterValues" and document_type != "Automation":
             raise InvalidTarget("ParameterValues targets apply only to Automation runbooks.")
@@ -92,3 +192,72 @@ def validate_targets(targets: Sequence[Mapping[str, Any]], document_type: str) -
 def targets_for_instance(instance_id: str) -> list[dict[str, Any]]:
     """The Targets AWS reports for a legacy (InstanceId) association."""
     return [{"Key": "InstanceIds", "Values": [instance_id]}]
+
+
+def resolve_targets(
+    targets: Sequence[Mapping[str, Any]], nodes: Mapping[str, Node], account_id: str, region_name: str
+) -> list[Node]:
+    """The managed nodes a Targets list selects now; several targets are ANDed."""
+    selected = list(nodes.values())
+    for target in targets:
+        key, values = str(target.get("Key", "")), [str(value) for value in target.get("Values") or []]
+        selected = [node for node in selected if _selects(key, values, node, account_id, region_name)]
+    return selected
+
+
+def node_is_targeted(targets: Sequence[Mapping[str, Any]], node: Node, account_id: str, region_name: str) -> bool:
+    return all(
+        _selects(
+            str(target.get("Key", "")), [str(v) for v in target.get("Values") or []], node, account_id, region_name
+        )
+        for target in targets
+    )
+
+
+def parameter_value_targets(targets: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Resource ids of an Automation association that targets ``ParameterValues``."""
+    return [str(value) for target in targets if target.get("Key") == "ParameterValues" for value in target["Values"]]
+
+
+def _selects(key: str, values: list[str], node: Node, account_id: str, region_name: str) -> bool:
+    if key == "InstanceIds":
+        return ALL_INSTANCES in values or node.instance_id in values
+    tag = _TAG_KEY.fullmatch(key)
+    if tag:
+        return node.tags.get(tag.group(1)) in values
+    if key == "tag-key":
+        return any(value in node.tags for value in values)
+    if key in ("resource-groups:Name", "ResourceGroup"):
+        return all(_in_resource_group(value, node, account_id, region_name) for value in values)
+    if key == "resource-groups:ResourceTypeFilters":
+        return node.source_type in values or "AWS::AllSupported" in values
+    return False
+
+
+def _in_resource_group(group_name: str, node: Node, account_id: str, region_name: str) -> bool:
+    groups = resourcegroups_backends[account_id][region_name].groups
+    if group_name not in groups:
+        raise InvalidTarget(
+            f"Resource group {group_name} does not exist in {account_id}/{region_name}. "
+            "Create it with the resource-groups API first."
+        )
+    query = groups[group_name].resource_query or {}
+    if query.get("Type") != "TAG_FILTERS_1_0":
+        raise InvalidTarget(
+            f"Resource group {group_name} uses a {query.get('Type')} query; only TAG_FILTERS_1_0 groups can be "
+            "resolved by the mock."
+        )
+    definition = json.loads(query.get("Query") or "{}")
+    type_filters = definition.get("ResourceTypeFilters") or ["AWS::AllSupported"]
+    if "AWS::AllSupported" not in type_filters and node.source_type not in type_filters:
+        return False
+    return all(_tag_filter_matches(tag_filter, node.tags) for tag_filter in definition.get("TagFilters") or [])
+
+
+def _tag_filter_matches(tag_filter: Mapping[str, Any], tags: Mapping[str, str]) -> bool:
+    key = tag_filter.get("Key")
+    values: Iterable[str] = tag_filter.get("Values") or []
+    if key not in tags:
+        return False
+    values = list(values)
+    return not values or tags[str(key)] in values
