@@ -11,6 +11,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from moto.core.config import default_user_config
 
 import ssm_assoc_mock
 
@@ -26,6 +27,18 @@ VALIDATION_MESSAGE = re.compile(
     r"Value (null|'.*') at '[a-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)*' failed to satisfy constraint: Member must .+$",
     re.DOTALL,
 )
+
+
+@pytest.fixture
+def reuse_boto3_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep boto3's default session across mocks (moto's documented ``core.reset_boto3_session`` option).
+
+    By default every mock start throws the session away, and the next ``boto3.client`` reloads
+    botocore's SSM model: about 0.3 s per test. These tests never create a session outside a mock
+    and use fake credentials only, so reusing it changes nothing they check.
+    The fixture tests (test_fixtures.py) do not use this: they check the fixtures as shipped.
+    """
+    monkeypatch.setitem(default_user_config["core"], "reset_boto3_session", False)
 
 
 def expect_error(call: Callable[..., Any], code: str, *mentions: str, **kwargs: Any) -> str:

@@ -10,15 +10,18 @@ import pytest
 
 from ssm_assoc_mock import SSMAssociationBackend
 
-from .helpers import (
+from .helpers import (  # noqa: F401 (reuse_boto3_session is a fixture)
     INSTANCE,
     OTHER_INSTANCE,
     TAG_TARGETS,
     UUID,
     command_document,
     expect_error,
+    reuse_boto3_session,
 )
 from .shapes import assert_output_shape
+
+pytestmark = pytest.mark.usefixtures("reuse_boto3_session")
 
 
 def _recent(moment: datetime) -> bool:
