@@ -703,6 +703,8 @@ class SSMAssociationBackend(BaseBackend):
             self._unindex(association)
             association.versions.append(AssociationVersion(len(association.versions) + 1, utcnow(), settings))
             association.overview = {"Status": "Pending", "DetailedStatus": "Creating"}
+            # AWS applies an association again after each update, unless it waits for its cron.
+            association.run_state = None if settings.get("ApplyOnlyAtCronInterval") else AssociationRunState()
             self._index(association)
             return association.describe()
 
