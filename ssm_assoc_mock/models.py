@@ -128,6 +128,7 @@ def epoch_to_datetime(value: float) -> datetime:
 
 
 RUN_MODEL_NAME = "ssm::association"
+_RUN_TRANSITIONS = [("Pending", "Success")]  # shared by every association: moto only reads it
 # Per-target outcomes a run can record, and how they roll up into Overview.Status.
 TARGET_STATUSES = ("Success", "Failed", "Pending", "InProgress", "TimedOut", "Cancelled", "Skipped")
 _FAILED_STATUSES = ("Failed", "TimedOut", "Cancelled")
@@ -170,7 +171,7 @@ class AssociationRunState(ManagedState):
     """
 
     def __init__(self) -> None:
-        super().__init__(RUN_MODEL_NAME, transitions=[("Pending", "Success")])
+        super().__init__(RUN_MODEL_NAME, transitions=_RUN_TRANSITIONS)
 
 
 state_manager.register_default_transition(RUN_MODEL_NAME, transition={"progression": "manual", "times": 2**62})
