@@ -14,6 +14,7 @@ from typing import Any
 
 from moto.ssm.responses import SimpleSystemManagerResponse
 
+from . import cloudformation
 from .responses import HANDLERS
 
 _lock = threading.Lock()
@@ -22,6 +23,7 @@ _installed: dict[str, Any] = {}
 
 def install() -> list[str]:
     """Add the association actions to moto's SSM dispatch; idempotent. Returns the actions added."""
+    cloudformation.install()  # AWS::SSM::Association in moto's CloudFormation
     with _lock:
         for handler in HANDLERS.values():
             attribute = handler.__name__
@@ -39,6 +41,7 @@ def uninstall() -> None:
             if vars(SimpleSystemManagerResponse).get(attribute) is handler:
                 delattr(SimpleSystemManagerResponse, attribute)
             del _installed[attribute]
+    cloudformation.uninstall()
 
 
 def is_installed() -> bool:
