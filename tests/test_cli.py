@@ -1,0 +1,143 @@
+"""The command line: ``serve`` in a child process driven by the real AWS CLI, and ``demo``."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import urllib.request
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from moto import mock_aws
+
+from ssm_assoc_mock.__main__ import SEED_CLI_ARGUMENTS, aws_cli_command, aws_cli_environment, main
+from ssm_assoc_mock.server import READY_PREFIX, ServerProcess
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[ServerProcess]:
+    """``python -m ssm_assoc_mock serve --seed examples/seed-multi-account.yaml``; stopped with SIGINT."""
+    server = ServerProcess(EXAMPLES / "seed-multi-account.yaml").start()
+    try:
+        yield server
+    finally:
+        status = server.stop(signal.SIGINT)
+        assert status == 0, server.stderr
+        assert server.stderr.rstrip().endswith("ssm-assoc-mock: stopped")
+
+
+def aws(url: str, *arguments: str, check: bool = True) -> Any:
+    """Run ``aws <arguments> --endpoint-url URL --output json``; the decoded output, or the completed process."""
+    completed = subprocess.run(
+        [*aws_cli_command(), *arguments, "--endpoint-url", url, "--output", "json"],
+        env=aws_cli_environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    if not check:
+        return completed
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout) if completed.stdout.strip() else None
+
+
+def test_seed_is_loaded_before_serving(served: ServerProcess) -> None:
+    with urllib.request.urlopen(f"{served.url}/ssm-assoc-mock/managed-instances", timeout=30) as response:
+        instances = json.loads(response.read())["ManagedInstances"]
+    assert {item["InstanceId"] for item in instances} == {"i-0a1b2c3d4e5f60718", "mi-0123456789abcdef0"}
+    assert "seeded 1 document, 3 managed instances, 3 associations" in served.stderr
+
+
+def test_aws_cli_create_describe_list_and_error(served: ServerProcess) -> None:
+    created = aws(
+        served.url,
+        "ssm",
+        "create-association",
+        "--name",
+        "AWS-RunShellScript",
+        "--association-name",
+        "from-the-cli",
+        "--targets",
+        "Key=tag:Env,Values=prod",
+        "--parameters",
+        "commands=uptime",
+    )["AssociationDescription"]
+    association_id = created["AssociationId"]
+    assert created["AssociationVersion"] == "1"
+
+    described = aws(served.url, "ssm", "describe-association", "--association-id", association_id)
+    assert described["AssociationDescription"]["Parameters"] == {"commands": ["uptime"]}
+
+    # --page-size 1: the CLI follows NextToken itself, one association a request.
+    listed = aws(served.url, "ssm", "list-associations", "--page-size", "1")["Associations"]
+    assert [item["Name"] for item in listed] == [
+        "Custom-RestartNginx",
+        "AWS-UpdateSSMAgent",
+        "AWS-RunShellScript",
+    ]
+    assert listed[-1]["AssociationId"] == association_id
+
+    missing = aws(
+        served.url,
+        "ssm",
+        "describe-association",
+        "--association-id",
+        "11111111-2222-3333-4444-555555555555",
+        check=False,
+    )
+    assert missing.returncode != 0
+    assert "An error occurred (AssociationDoesNotExist) when calling the DescribeAssociation operation" in (
+        missing.stderr
+    )
+
+
+def test_bad_seed_file_stops_the_server_before_it_serves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MOTO_ACCOUNT_ID", raising=False)
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps({"associations": [{"Name": "AWS-UpdateSSMAgent", "InstanceId": "i-0aaaaaaaaaaaaaaaa"}]}))
+
+    with mock_aws():
+        status = main(["serve", "--port", "0", "--seed", str(seed)])
+
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert READY_PREFIX not in out
+    assert err == (
+        f"ssm-assoc-mock: bad seed file, not serving: {seed}: "
+        "associations[0] (AWS-UpdateSSMAgent on i-0aaaaaaaaaaaaaaaa): InvalidInstanceId: Instance i-0aaaaaaaaaaaaaaaa "
+        "is not a managed node in 123456789012/us-east-1. Start it as a moto EC2 instance, or register it with "
+        "ssm_assoc_mock.register_managed_instance('i-0aaaaaaaaaaaaaaaa', account_id='123456789012', "
+        "region_name='us-east-1').\n"
+    )
+
+
+def test_demo_runs_the_seed_page_command_against_a_served_mock(capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's main job, ``python -m ssm_assoc_mock demo`` (its ``main``, to spare a process start)."""
+    status = main(["demo"])
+
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert err.startswith(f"$ aws {' '.join(SEED_CLI_ARGUMENTS)} --endpoint-url http://127.0.0.1:")
+    description = json.loads(out)["AssociationDescription"]
+    assert description["Name"] == "AWS-UpdateSSMAgent"
+    assert description["InstanceId"] == "i-1234567890abcdef0"
+    assert description["AssociationVersion"] == "1"
+    assert description["Status"] == {
+        "Date": 1424421071.0,
+        "Name": "Pending",
+        "Message": "temp_status_change",
+        "AdditionalInfo": "Additional-Config-Needed",
+    }
+    assert description["DocumentVersion"] == "$DEFAULT"
+    assert description["Targets"] == [{"Key": "InstanceIds", "Values": ["i-1234567890abcdef0"]}]
+    assert {"AssociationId", "Date", "LastUpdateAssociationDate", "Overview"} <= set(description)
+    # As the AWS CLI prints AWS's answer: 4-space indent, timestamps as JSON numbers.
+    assert out.startswith('{\n    "AssociationDescription": {\n')
