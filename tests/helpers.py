@@ -100,3 +100,19 @@ def set_last_execution(association_id: str, when: datetime, overview_status: str
 
 def as_json(content: dict[str, Any]) -> str:
     return json.dumps(content)
+
+
+def send_json(operation: str, body: Any, region_name: str = REGION) -> Any:
+    """Send ``body`` as the literal JSON request of ``operation`` (botocore cannot serialise wrong types).
+
+    The call goes through botocore (signing, moto's interception, error parsing); only the body is swapped.
+    """
+    client = unvalidated_client(region_name)
+    raw = json.dumps(body).encode("utf-8")
+
+    def replace_body(request: Any, **_: Any) -> None:
+        request.data = raw
+
+    client.meta.events.register(f"before-sign.ssm.{operation}", replace_body)
+    method = getattr(client, re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower())
+    return method()
