@@ -507,6 +507,8 @@ class SSMAssociationBackend(BaseBackend):
                 )
             if targets:
                 raise (InvalidTarget if creating else InvalidUpdate)("Specify either InstanceId or Targets, not both.")
+        elif settings.get("AutomationTargetParameterName") is not None and not targets:
+            raise ValidationException("Must specify both Automation Target Parameter Name and Targets")
         elif not targets and not settings.get("TargetMaps") and not settings.get("TargetLocations"):
             raise InvalidTarget("Instance ID or targets must be specified")
         if targets and settings.get("TargetMaps"):
@@ -517,7 +519,8 @@ class SSMAssociationBackend(BaseBackend):
         )
         if legacy:
             assert instance_id is not None
-            if document.schema_major >= 2.0:
+            # Only schema 1.x Command documents: 2.x, and Automation's 0.3, need Targets.
+            if document.schema_major >= 2.0 or document.document_type == "Automation":
                 raise InvalidDocument(
                     f"Document schema version, {document.schema_version}, is not supported by association that is "
                     "created with instance id"
@@ -1149,6 +1152,9 @@ def _association_filter(key: str, value: str) -> AssociationPredicate:
             target.get("Key") == "resource-groups:Name" and value in target.get("Values", [])
             for target in association.settings.get("Targets") or []
         )
+    if key == "CloudConnectorId":
+        # Cloud connectors (Azure) are not modelled here, so no association belongs to one.
+        return lambda association: False
     by_arn = value.startswith("arn:")
     getters: dict[str, Callable[[Association], str | None]] = {
         "InstanceId": lambda association: association.instance_id,
@@ -1156,7 +1162,9 @@ def _association_filter(key: str, value: str) -> AssociationPredicate:
         "AssociationId": lambda association: association.association_id,
         "AssociationName": lambda association: association.settings.get("AssociationName"),
     }
-    getter = getters[key]
+    getter = getters.get(key)
+    if getter is None:  # a key a newer botocore model added
+        raise ValidationException(f"The {key} filter is not supported by this version of ssm-assoc-mock.")
     return lambda association: getter(association) == value
 
 
