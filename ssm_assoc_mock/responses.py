@@ -179,10 +179,15 @@ TAGGED_RESOURCE_TYPES = ("Association", "ManagedInstance")
 
 
 def claims_tag_call(response: BaseResponse) -> bool:
+    """Ours: our resource types, and any request the model rejects (moto's handler answers those with a 500)."""
     try:
-        return decode_body(response).get("ResourceType") in TAGGED_RESOURCE_TYPES
-    except SerializationException:
-        return False
+        params = decode_body(response)
+        if params.get("ResourceType") in TAGGED_RESOURCE_TYPES:
+            return True
+        validate_request(response._get_action(), params)
+    except SSMAssociationError:
+        return True
+    return False
 
 
 @action("AddTagsToResource", claims=claims_tag_call)
