@@ -231,7 +231,6 @@ class Execution:
             "Status": self.status,
             "DetailedStatus": self.detailed_status,
             "CreatedTime": self.created,
-            "LastExecutionDate": self.created,
             # AWS renders this map the Java way: {Failed=1, Success=2}
             "ResourceCountByStatus": "{" + ", ".join(f"{k}={v}" for k, v in counts.items()) + "}",
         }
@@ -357,6 +356,8 @@ class Association:
             "AssociationId": self.association_id,
             "LastExecutionDate": self.last_execution_date,
             "LastSuccessfulExecutionDate": self.last_successful_execution_date,
+            # Descriptions show the default; version history only what the request gave (as AWS's examples do).
+            "DocumentVersion": DEFAULT_DOCUMENT_VERSION,
             **version.settings,
         }
 
@@ -496,6 +497,12 @@ class SSMAssociationBackend(BaseBackend):
         """Validate a create/update request semantically and return the settings to store."""
         settings = {member: request[member] for member in SETTING_MEMBERS if request.get(member) is not None}
         legacy = bool(instance_id)
+        if settings.get("Targets"):
+            # AWS's documented commands write the key as instanceids (create-association #2, #3).
+            settings["Targets"] = [
+                {**target, "Key": "InstanceIds"} if str(target.get("Key", "")).lower() == "instanceids" else target
+                for target in settings["Targets"]
+            ]
         targets = settings.get("Targets")
         if legacy:
             forbidden = [member for member in LEGACY_FORBIDDEN if member in settings]
@@ -554,7 +561,6 @@ class SSMAssociationBackend(BaseBackend):
             raise InvalidOutputLocation("The output location needs an S3 bucket name (OutputS3BucketName).")
         if legacy:
             settings["Targets"] = targets_for_instance(instance_id or "")
-        settings.setdefault("DocumentVersion", DEFAULT_DOCUMENT_VERSION)
         settings.setdefault("ApplyOnlyAtCronInterval", False)
         return settings
 
@@ -580,8 +586,9 @@ class SSMAssociationBackend(BaseBackend):
         expression = settings.get("ScheduleExpression")
         schedule = parse_schedule(expression) if expression is not None else None
         cron_only = bool(settings.get("ApplyOnlyAtCronInterval"))
-        if cron_only and (schedule is None or schedule.kind != "cron"):
-            raise InvalidSchedule("ApplyOnlyAtCronInterval is supported only with a cron ScheduleExpression.")
+        if cron_only and (schedule is None or schedule.kind == "rate"):
+            # The model: "This parameter isn't supported for rate expressions"; at(...) is documented with it.
+            raise InvalidSchedule("ApplyOnlyAtCronInterval is supported only with a cron or at ScheduleExpression.")
         if settings.get("ScheduleOffset") is not None and not cron_only:
             raise ValidationException("ScheduleOffset requires a cron ScheduleExpression and ApplyOnlyAtCronInterval.")
         if settings.get("Duration") is not None and not cron_only:
@@ -781,7 +788,8 @@ class SSMAssociationBackend(BaseBackend):
             ExecutionTarget(resource_id, resource_type, instance_statuses.get(resource_id, status), now)
             for resource_id, resource_type in resources
         ]
-        overall = overall_status(target.status for target in targets)
+        # No resource to run on (aws:NoOpAutomationTag, or no node matches): the run's outcome is the requested one.
+        overall = overall_status(target.status for target in targets) if targets else status
         execution = Execution(
             association.latest.number,
             self._resolved_document_version(association),
@@ -796,10 +804,12 @@ class SSMAssociationBackend(BaseBackend):
             "DetailedStatus": execution.detailed_status,
             "AssociationStatusAggregatedCount": count_by_status(target.status for target in targets),
         }
-        association.last_execution_date = now
+        finished = overall != "Pending"  # a Pending run has not executed anywhere yet
+        if finished:
+            association.last_execution_date = now
         if overall == "Success":
             association.last_successful_execution_date = now
-        if association.instance_id:
+        if association.instance_id and finished:
             association.status = {
                 "Date": now,
                 "Name": overall,
@@ -834,7 +844,7 @@ class SSMAssociationBackend(BaseBackend):
                 self.account_id, self.region_name, association.name, association.settings.get("DocumentVersion")
             ).document_version
         except SSMAssociationError:  # the document was deleted since: report what was asked for
-            return str(association.settings.get("DocumentVersion"))
+            return str(association.settings.get("DocumentVersion", DEFAULT_DOCUMENT_VERSION))
 
     def observe(self, association: Association) -> Association:
         """Let moto's state manager run a pending association when it is read (off by default)."""
