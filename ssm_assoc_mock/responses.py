@@ -179,11 +179,18 @@ TAGGED_RESOURCE_TYPES = ("Association", "ManagedInstance")
 
 
 def claims_tag_call(response: BaseResponse) -> bool:
-    """Ours: our resource types, and any request the model rejects (moto's handler answers those with a 500)."""
+    """Ours: our resource types, and requests moto's handler would answer with a 500.
+
+    moto answers a malformed body or a missing member with a 500, but an unknown
+    ResourceType with its own ``InvalidResourceType``: that one is left to moto.
+    """
     try:
         params = decode_body(response)
-        if params.get("ResourceType") in TAGGED_RESOURCE_TYPES:
+        resource_type = params.get("ResourceType")
+        if resource_type in TAGGED_RESOURCE_TYPES:
             return True
+        if isinstance(resource_type, str):
+            params = {**params, "ResourceType": TAGGED_RESOURCE_TYPES[0]}  # check everything but the type
         validate_request(response._get_action(), params)
     except SSMAssociationError:
         return True
