@@ -128,7 +128,8 @@ def epoch_to_datetime(value: float) -> datetime:
 
 
 RUN_MODEL_NAME = "ssm::association"
-_RUN_TRANSITIONS = [("Pending", "Success")]  # shared by every association: moto only reads it
+# Shared by every association: moto only reads it.
+_RUN_TRANSITIONS: list[tuple[str | None, str]] = [("Pending", "Success")]
 # Per-target outcomes a run can record, and how they roll up into Overview.Status.
 TARGET_STATUSES = ("Success", "Failed", "Pending", "InProgress", "TimedOut", "Cancelled", "Skipped")
 _FAILED_STATUSES = ("Failed", "TimedOut", "Cancelled")
