@@ -7,15 +7,21 @@ nesting, and is undone by deleting them. An action moto implements natively is l
 moto: a future native implementation wins. The exception is an action moto shares with
 us (the tag calls): there our handler takes the requests it claims and passes the rest
 to moto's own method.
+
+moto answers a request its IAM emulation denies with an XML 403, which SDKs read as
+error code "403". For our actions the denial is re-raised as the JSON error AWS sends
+(``AccessDeniedException`` and friends, HTTP 400), so callers can catch it by code.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, Callable
 
+from moto.core.exceptions import JsonRESTError
 from moto.core.responses import BaseResponse
 from moto.ssm.responses import SimpleSystemManagerResponse
+from werkzeug.exceptions import HTTPException
 
 from . import cloudformation
 from .responses import CLAIMS, HANDLERS, Handler
@@ -36,6 +42,39 @@ def shared_handler(handler: Handler, native: Handler, claims: Any) -> Handler:
     return dispatch
 
 
+# moto's IAM error types -> the codes AWS's JSON protocol uses for them.
+AUTH_ERROR_CODES = {
+    "AccessDenied": "AccessDeniedException",
+    "InvalidClientTokenId": "UnrecognizedClientException",
+    "SignatureDoesNotMatch": "InvalidSignatureException",
+}
+AUTHORIZE = "_authenticate_and_authorize_normal_action"
+
+
+def handles(response: BaseResponse) -> bool:
+    """True if ``response``'s request goes to one of our handlers."""
+    operation = response._get_action()
+    if operation not in HANDLERS:
+        return False
+    claims = CLAIMS.get(operation)
+    return claims is None or claims(response)
+
+
+def json_auth_errors(authorize: Callable[..., None]) -> Callable[..., None]:
+    """moto's IAM check, with its denials of our actions re-raised as AWS's JSON errors."""
+
+    def authenticate_and_authorize(response: BaseResponse, *args: Any, **kwargs: Any) -> None:
+        try:
+            authorize(response, *args, **kwargs)
+        except HTTPException as error:
+            code = AUTH_ERROR_CODES.get(str(getattr(error, "error_type", "")))
+            if code is None or not handles(response):
+                raise
+            raise JsonRESTError(code, str(getattr(error, "message", error.description))) from None
+
+    return authenticate_and_authorize
+
+
 def install() -> list[str]:
     """Add the association actions to moto's SSM dispatch; idempotent. Returns the actions added."""
     cloudformation.install()  # AWS::SSM::Association in moto's CloudFormation
@@ -51,7 +90,13 @@ def install() -> list[str]:
             attached = handler if native is None else shared_handler(handler, native, claims)
             setattr(SimpleSystemManagerResponse, attribute, attached)
             _installed[attribute] = (attached, native)
-        return sorted(_installed)
+        if AUTHORIZE not in _installed:
+            # Inherited from moto's BaseResponse: uninstall deletes ours and inheritance resumes.
+            own = vars(SimpleSystemManagerResponse).get(AUTHORIZE)
+            wrapped = json_auth_errors(getattr(SimpleSystemManagerResponse, AUTHORIZE))
+            setattr(SimpleSystemManagerResponse, AUTHORIZE, wrapped)
+            _installed[AUTHORIZE] = (wrapped, own)
+        return sorted(name for name in _installed if name != AUTHORIZE)
 
 
 def uninstall() -> None:
