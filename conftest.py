@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 
+# pytester: tests/test_fixtures.py runs a user's test file in a pytest of its own.
+pytest_plugins = ("pytester",)
+
 try:
     from hypothesis import HealthCheck, settings
 except ImportError:  # hypothesis is a test extra
