@@ -47,7 +47,7 @@ CLI_TIMEOUT = 120
 
 
 def run_demo(out: Any = sys.stdout) -> dict[str, Any]:
-    """In-process: register the seed's instance, associate the document, then update the status.
+    """In-process: register the seed's instance, associate the document, run it once, then update the status.
 
     Returns the raw JSON body of the UpdateAssociationStatus response, printed as the
     AWS CLI prints it (4-space indent, timestamps as epoch seconds).
@@ -55,7 +55,7 @@ def run_demo(out: Any = sys.stdout) -> dict[str, Any]:
     import boto3
     from moto import mock_aws
 
-    from . import register_managed_instance
+    from . import register_managed_instance, simulate_run
 
     captured: dict[str, Any] = {}
 
@@ -67,7 +67,8 @@ def run_demo(out: Any = sys.stdout) -> dict[str, Any]:
         client = boto3.client(
             "ssm", region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
         )
-        client.create_association(Name=SEED_DOCUMENT, InstanceId=SEED_INSTANCE_ID)
+        created = client.create_association(Name=SEED_DOCUMENT, InstanceId=SEED_INSTANCE_ID)
+        simulate_run(created["AssociationDescription"]["AssociationId"], region_name="us-east-1")  # as documented
         client.meta.events.register("after-call.ssm.UpdateAssociationStatus", keep_raw_body)
         client.update_association_status(Name=SEED_DOCUMENT, InstanceId=SEED_INSTANCE_ID, AssociationStatus=SEED_STATUS)
     print(json.dumps(captured["body"], indent=4), file=out)

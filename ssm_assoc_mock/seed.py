@@ -16,7 +16,9 @@ A seed is a JSON (or YAML) object. Its top level is a *scope* (one account and r
 Entries use AWS's member names: a document is a ``CreateDocument`` request (``Content``
 may be an object, written as JSON or YAML per ``DocumentFormat``), an association a
 ``CreateAssociation`` request. Both are checked against botocore's model first, so a bad
-entry reads like the API error it would cause. Keys starting with ``_`` are comments.
+entry reads like the API error it would cause. An association may also list ``Runs``, each
+``{"Status": "Success", "InstanceStatuses": {...}, "DetailedStatus": ...}`` (all optional), run
+after it is created as ``simulate_run`` runs it. Keys starting with ``_`` are comments.
 Within a scope, documents load first, then managed instances, then associations; scopes
 load in order. Every error names the entry: ``scopes[0].associations[1]
 (AWS-UpdateSSMAgent on i-1234567890abcdef0): InvalidInstanceId: ...``.
@@ -43,16 +45,21 @@ DEFAULT_REGION = "us-east-1"
 SCOPE_KEYS = ("account", "region", "documents", "managed_instances", "associations")
 TOP_LEVEL_KEYS = (*SCOPE_KEYS, "scopes")
 MANAGED_INSTANCE_KEYS = ("InstanceId", "Tags", "PlatformType", "PlatformName", "PlatformVersion", "ComputerName")
+RUNS_KEY = "Runs"  # beside the CreateAssociation members of an association entry
+RUN_KEYS = ("Status", "InstanceStatuses", "DetailedStatus")
 PLATFORM_TYPES = ("Windows", "Linux", "MacOS")  # the model's PlatformType enum
 _ACCOUNT = re.compile(r"\d{12}")
 _REGION = re.compile(r"[a-z]{2,}(-[a-z0-9]+)+-\d+")
 
 # The example seed (examples/seed.json holds the same): the AWS CLI reference example's
-# instance, registered as a managed node, and its legacy association with AWS-UpdateSSMAgent.
+# instance, registered as a managed node, and its legacy association with AWS-UpdateSSMAgent,
+# which has run once successfully (the documented output shows that run).
 EXAMPLE_SEED: dict[str, Any] = {
     "region": "us-east-1",
     "managed_instances": [{"InstanceId": "i-1234567890abcdef0", "PlatformType": "Linux", "Tags": {"Name": "demo"}}],
-    "associations": [{"Name": "AWS-UpdateSSMAgent", "InstanceId": "i-1234567890abcdef0"}],
+    "associations": [
+        {"Name": "AWS-UpdateSSMAgent", "InstanceId": "i-1234567890abcdef0", RUNS_KEY: [{"Status": "Success"}]}
+    ],
 }
 
 
@@ -245,8 +252,11 @@ def _check_scope(scope: _Scope, source: str | None) -> None:
         _reject_unknown_keys(item, MANAGED_INSTANCE_KEYS, label, source)
         _guard(label, source, managed_instance_arguments, item)
     for label, item in _entries(scope, "associations", source):
-        _reject_unknown_keys(item, _members("CreateAssociation"), label, source)
-        _guard(label, source, validate_request, "CreateAssociation", dict(item))
+        _reject_unknown_keys(item, (*_members("CreateAssociation"), RUNS_KEY), label, source)
+        _guard(label, source, validate_request, "CreateAssociation", _create_request(item))
+        for run_label, run in _runs(item, label, source):
+            _reject_unknown_keys(run, RUN_KEYS, run_label, source)
+            _guard(run_label, source, run_arguments, run)
 
 
 def _load_scope(scope: _Scope, report: SeedReport, source: str | None) -> None:
@@ -262,10 +272,38 @@ def _load_scope(scope: _Scope, report: SeedReport, source: str | None) -> None:
         report.managed_instances.append(f"{where}/{arguments['instance_id']}")
     backend = association_backends[scope.account][scope.region]
     for label, item in _entries(scope, "associations", source):
-        description = _guard(label, source, backend.create_association, dict(item))
-        report.associations.append(
-            {"Account": scope.account, "Region": scope.region, "AssociationId": description["AssociationId"]}
-        )
+        description = _guard(label, source, backend.create_association, _create_request(item))
+        association_id = description["AssociationId"]
+        for run_label, run in _runs(item, label, source):
+            _guard(run_label, source, _run, backend, association_id, run)
+        report.associations.append({"Account": scope.account, "Region": scope.region, "AssociationId": association_id})
+
+
+def _run(backend: Any, association_id: str, run: Mapping[str, Any]) -> None:
+    backend.run_association(association_id, **run_arguments(run))
+
+
+def _create_request(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in item.items() if key != RUNS_KEY}
+
+
+def _runs(item: Mapping[str, Any], label: str, source: str | None) -> list[tuple[str, Mapping[str, Any]]]:
+    runs = item.get(RUNS_KEY, [])
+    if not isinstance(runs, list) or not all(isinstance(run, Mapping) for run in runs):
+        raise SeedError(f"{label}.{RUNS_KEY}", f"must be a list of objects, not {_type_name(runs)}", source)
+    return [(f"{label}.{RUNS_KEY}[{index}]", run) for index, run in enumerate(runs)]
+
+
+def run_arguments(run: Mapping[str, Any]) -> dict[str, Any]:
+    """``run_association`` keyword arguments for a run entry (the simulate-run control's members)."""
+    status = run.get("Status", "Success")
+    statuses = run.get("InstanceStatuses") or {}
+    detailed = run.get("DetailedStatus")
+    if not isinstance(status, str) or (detailed is not None and not isinstance(detailed, str)):
+        raise ValueError("Status and DetailedStatus must be strings")
+    if not isinstance(statuses, Mapping) or not all(isinstance(v, str) for v in statuses.values()):
+        raise ValueError('InstanceStatuses must be an object {"<instance id>": "<status>"}')
+    return {"status": status, "instance_statuses": dict(statuses), "detailed_status": detailed}
 
 
 def _guard(label: str, source: str | None, step: Callable[..., Any], *arguments: Any) -> Any:

@@ -119,6 +119,23 @@ def test_bad_seed_file_stops_the_server_before_it_serves(
     )
 
 
+# The members of the seed page's documented output (shared/seeds/aws-cli-ssm-update-association-status.txt).
+SEED_PAGE_OUTPUT = (
+    "Name",
+    "InstanceId",
+    "AssociationVersion",
+    "Date",
+    "LastUpdateAssociationDate",
+    "Status",
+    "Overview",
+    "DocumentVersion",
+    "AssociationId",
+    "Targets",
+    "LastExecutionDate",
+    "LastSuccessfulExecutionDate",
+)
+
+
 def test_demo_runs_the_seed_page_command_against_a_served_mock(capsys: pytest.CaptureFixture[str]) -> None:
     """The README's main job, ``python -m ssm_assoc_mock demo`` (its ``main``, to spare a process start)."""
     status = main(["demo"])
@@ -138,6 +155,12 @@ def test_demo_runs_the_seed_page_command_against_a_served_mock(capsys: pytest.Ca
     }
     assert description["DocumentVersion"] == "$DEFAULT"
     assert description["Targets"] == [{"Key": "InstanceIds", "Values": ["i-1234567890abcdef0"]}]
-    assert {"AssociationId", "Date", "LastUpdateAssociationDate", "Overview"} <= set(description)
+    # Every member the seed page's output shows, with the run the example seed records.
+    assert set(SEED_PAGE_OUTPUT) <= set(description)
+    assert description["Overview"]["Status"] == "Success"
+    assert description["Overview"]["AssociationStatusAggregatedCount"] == {"Success": 1}
+    assert description["LastExecutionDate"] == description["LastSuccessfulExecutionDate"]
+    for member in ("Date", "LastUpdateAssociationDate", "LastExecutionDate"):
+        assert isinstance(description[member], float), member
     # As the AWS CLI prints AWS's answer: 4-space indent, timestamps as JSON numbers.
     assert out.startswith('{\n    "AssociationDescription": {\n')

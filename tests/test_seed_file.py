@@ -47,6 +47,35 @@ def test_example_seed_registers_the_instance_and_its_legacy_association() -> Non
     assert report.associations == [
         {"Account": ACCOUNT, "Region": "us-east-1", "AssociationId": association.association_id}
     ]
+    # Its one documented run: a successful execution on the instance.
+    assert association.overview == {
+        "Status": "Success",
+        "DetailedStatus": "Success",
+        "AssociationStatusAggregatedCount": {"Success": 1},
+    }
+    assert [execution.status for execution in association.executions] == ["Success"]
+    assert association.last_successful_execution_date == association.last_execution_date is not None
+
+
+def test_runs_are_simulated_in_order_with_their_outcomes() -> None:
+    load_seed(
+        {
+            "managed_instances": [{"InstanceId": INSTANCE}, {"InstanceId": "i-0bbbbbbbbbbbbbbbb"}],
+            "associations": [
+                {
+                    "Name": "AWS-RunShellScript",
+                    "Parameters": {"commands": ["true"]},
+                    "Targets": [{"Key": "InstanceIds", "Values": ["*"]}],
+                    "Runs": [{}, {"InstanceStatuses": {INSTANCE: "Failed"}, "DetailedStatus": "Failed"}],
+                }
+            ],
+        }
+    )
+
+    (association,) = associations()
+    assert [execution.status for execution in association.executions] == ["Success", "Failed"]
+    assert association.overview["AssociationStatusAggregatedCount"] == {"Failed": 1, "Success": 1}
+    assert association.last_successful_execution_date == association.executions[0].created
 
 
 def test_yaml_example_loads_documents_instances_and_associations_in_two_scopes() -> None:
@@ -144,6 +173,21 @@ def test_document_content_object_becomes_a_document_associations_can_use() -> No
             "Tags must be an object",
         ),
         (
+            {"associations": [{"Name": "AWS-UpdateSSMAgent", "InstanceId": INSTANCE, "Runs": {"Status": "Success"}}]},
+            f"associations[0] (AWS-UpdateSSMAgent on {INSTANCE}).Runs",
+            "must be a list of objects, not an object",
+        ),
+        (
+            {"associations": [{"Name": "AWS-UpdateSSMAgent", "InstanceId": INSTANCE, "Runs": [{"State": "Failed"}]}]},
+            f"associations[0] (AWS-UpdateSSMAgent on {INSTANCE}).Runs[0]",
+            "unknown key 'State'; expected Status, InstanceStatuses, DetailedStatus",
+        ),
+        (
+            {"associations": [{"Name": "AWS-UpdateSSMAgent", "InstanceId": INSTANCE, "Runs": [{"Status": 1}]}]},
+            f"associations[0] (AWS-UpdateSSMAgent on {INSTANCE}).Runs[0]",
+            "Status and DetailedStatus must be strings",
+        ),
+        (
             {"documents": [{"Name": "x", "Content": "{}"}]},
             "documents[0] (x)",
             "ValidationException: 1 validation error detected: Value 'x' at 'name' failed to satisfy",
@@ -179,6 +223,30 @@ def test_shape_errors_name_the_entry_and_create_nothing(seed: dict[str, Any], en
             {**EXAMPLE_SEED, "associations": [{"Name": "AWS-UpdateSSMAgent", "InstanceId": INSTANCE}] * 2},
             f"associations[1] (AWS-UpdateSSMAgent on {INSTANCE})",
             "AssociationAlreadyExists",
+        ),
+        (
+            {
+                **EXAMPLE_SEED,
+                "associations": [
+                    {
+                        "Name": "AWS-UpdateSSMAgent",
+                        "InstanceId": INSTANCE,
+                        "Runs": [{"InstanceStatuses": {"i-0ccccccccccccccccc": "Failed"}}],
+                    }
+                ],
+            },
+            f"associations[0] (AWS-UpdateSSMAgent on {INSTANCE}).Runs[0]",
+            "InvalidTarget: i-0ccccccccccccccccc is not among the targets",
+        ),
+        (
+            {
+                **EXAMPLE_SEED,
+                "associations": [
+                    {"Name": "AWS-UpdateSSMAgent", "InstanceId": INSTANCE, "Runs": [{"Status": "Finished"}]}
+                ],
+            },
+            f"associations[0] (AWS-UpdateSSMAgent on {INSTANCE}).Runs[0]",
+            "ValidationException: Run status Finished is not one of Success, Failed",
         ),
         (
             {"documents": [{"Name": "Bad-Doc", "Content": "not json"}]},
