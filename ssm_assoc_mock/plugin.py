@@ -12,6 +12,7 @@ Loading it imports ``ssm_assoc_mock``, which adds association support to moto, s
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from typing import Any, Callable, Iterator, Mapping
@@ -41,10 +42,21 @@ def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, value)
 
 
+@functools.lru_cache(maxsize=1)
+def fake_session() -> boto3.session.Session:
+    """One boto3 session with fake credentials for every fixture's clients.
+
+    ``mock_aws`` throws boto3's default session away at each start, so a client made from it
+    reloads botocore's service model (about 0.2 s a test); this one keeps it. Its credentials
+    are fake, so it can never reach AWS, and moto's interception applies to it as to any other.
+    """
+    return boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+
+
 @pytest.fixture
 def ssm_client(aws_credentials: None) -> Iterator[Any]:
     with mock_aws():
-        yield boto3.client("ssm", region_name=REGION)
+        yield fake_session().client("ssm")
 
 
 @pytest.fixture
@@ -65,7 +77,7 @@ def ssm_document(ssm_client: Any) -> Callable[..., str]:
 
 @pytest.fixture
 def managed_instance(ssm_client: Any) -> Callable[..., str]:
-    ec2 = boto3.client("ec2", region_name=REGION)
+    ec2 = fake_session().client("ec2")
 
     def create(
         instance_id: str | None = None,
