@@ -9,12 +9,10 @@ from __future__ import annotations
 import os
 from typing import Any, Mapping
 
-from moto.core.models import DEFAULT_ACCOUNT_ID
-
 from .decorator import mock_ssm
 from .hook import install, is_installed, uninstall
-from .models import SSMAssociationBackend, association_backends
-from .targets import ManagedInstance
+from .models import SSMAssociationBackend, association_backends, default_account_id
+from .targets import PLATFORM_TYPES, ManagedInstance
 from .validation import matches_model_pattern, member_shape
 
 __version__ = "0.1.0"
@@ -31,13 +29,6 @@ __all__ = [
     "simulate_run",
     "uninstall",
 ]
-
-PLATFORM_TYPES = ("Windows", "Linux", "MacOS")
-
-
-def default_account_id() -> str:
-    return os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
-
 
 def default_region_name() -> str:
     return os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION") or "us-east-1"

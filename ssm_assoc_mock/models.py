@@ -10,12 +10,14 @@ threaded, and an update must never be lost.
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from moto.core.base_backend import BackendDict, BaseBackend
+from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.utils import utcnow
 from moto.moto_api import state_manager
 from moto.moto_api._internal.managed_state_model import ManagedState
@@ -1276,3 +1278,8 @@ def parse_filter_time(value: str, key: str) -> datetime:
 
 
 association_backends: BackendDict[SSMAssociationBackend] = BackendDict(SSMAssociationBackend, "ssm")
+
+
+def default_account_id() -> str:
+    """The account moto serves a request without an account header or STS credentials from."""
+    return os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)

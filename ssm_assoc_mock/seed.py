@@ -34,11 +34,11 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 import yaml
-from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ssm.models import ssm_backends
 
 from .exceptions import SSMAssociationError
-from .models import association_backends
+from .models import association_backends, default_account_id
+from .targets import PLATFORM_TYPES
 from .validation import matches_model_pattern, member_shape, operation_model, validate_request
 
 DEFAULT_REGION = "us-east-1"
@@ -47,7 +47,6 @@ TOP_LEVEL_KEYS = (*SCOPE_KEYS, "scopes")
 MANAGED_INSTANCE_KEYS = ("InstanceId", "Tags", "PlatformType", "PlatformName", "PlatformVersion", "ComputerName")
 RUNS_KEY = "Runs"  # beside the CreateAssociation members of an association entry
 RUN_KEYS = ("Status", "InstanceStatuses", "DetailedStatus")
-PLATFORM_TYPES = ("Windows", "Linux", "MacOS")  # the model's PlatformType enum
 _ACCOUNT = re.compile(r"\d{12}")
 _REGION = re.compile(r"[a-z]{2,}(-[a-z0-9]+)+-\d+")
 
@@ -98,10 +97,6 @@ class SeedReport:
 
 def _count(items: Sequence[Any], noun: str) -> str:
     return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
-
-
-def default_account_id() -> str:
-    return os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
 
 
 # --- reading -------------------------------------------------------------------------

@@ -20,9 +20,10 @@ from moto.ec2.models import ec2_backends
 from moto.resourcegroups.models import resourcegroups_backends
 
 from .exceptions import InvalidInstanceId, InvalidTarget
-from .validation import matches_model_pattern, member_shape
+from .validation import enum_values, matches_model_pattern, member_shape
 
 ALL_INSTANCES = "*"
+PLATFORM_TYPES = tuple(enum_values("InstanceInformation", "PlatformType"))  # Windows, Linux, MacOS
 _TAG_KEY = re.compile(r"tag:(.+)")
 _FIXED_KEYS = (
     "InstanceIds",
