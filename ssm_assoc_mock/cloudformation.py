@@ -429,9 +429,15 @@ def _replace_user_tags(backend: SSMAssociationBackend, association_id: str, tags
 _on_failure: contextvars.ContextVar[str] = contextvars.ContextVar("ssm_assoc_mock_on_failure", default="ROLLBACK")
 
 
-def _add_event(stack: Any, logical_id: str, physical_id: str, status: str, reason: str | None) -> None:
-    from moto.cloudformation.models import Event
+def _event_class() -> Any:
+    """moto's stack event class: ``Event`` in newer moto (5.1.22, 5.2), ``FakeEvent`` (same arguments) in 5.0."""
+    from moto.cloudformation import models
 
+    return vars(models).get("Event") or vars(models)["FakeEvent"]
+
+
+def _add_event(stack: Any, logical_id: str, physical_id: str, status: str, reason: str | None) -> None:
+    Event = _event_class()
     resource_json = stack.template_dict.get("Resources", {}).get(logical_id, {}) if stack.template_dict else {}
     stack.events.append(
         Event(
@@ -500,6 +506,7 @@ def fail_update(stack: Any, failure: ResourceFailed, previous: dict[str, Any]) -
     stack.status = "UPDATE_ROLLBACK_IN_PROGRESS"
     stack.status_reason = reason
     stack._add_stack_event("UPDATE_ROLLBACK_IN_PROGRESS", resource_status_reason=reason)
+    _forget_uncreated_additions(stack.resource_map, previous["template_dict"])
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "Unable to delete X, as it was never created"
@@ -514,6 +521,20 @@ def fail_update(stack: Any, failure: ResourceFailed, previous: dict[str, Any]) -
     stack.output_map = stack._create_output_map()
     stack.status = "UPDATE_ROLLBACK_COMPLETE"
     stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
+
+
+def _forget_uncreated_additions(resource_map: Any, previous_template: Mapping[str, Any] | None) -> None:
+    """Keep a rollback from deleting resources the failed update added but never created.
+
+    newer moto (5.1.22, 5.2) skips those with a warning; moto 5.0 looks each one up and fails with a
+    KeyError, leaving the stack UPDATE_ROLLBACK_FAILED.
+    """
+    previous_resources = (previous_template or {}).get("Resources") or {}
+    resource_map._resource_json_map = {
+        logical_id: resource_json
+        for logical_id, resource_json in resource_map._resource_json_map.items()
+        if logical_id in resource_map._parsed_resources or logical_id in previous_resources
+    }
 
 
 def _snapshot(stack: Any) -> dict[str, Any]:
@@ -603,7 +624,7 @@ class _State:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.registered = False
-        self.patched: list[tuple[type, str, Any, Any]] = []  # (class, attribute, original, wrapper)
+        self.patched: list[tuple[Any, str, Any, Any]] = []  # (class or module, attribute, original, replacement)
 
 
 _state = _State()
@@ -637,6 +658,31 @@ def _clear_moto_caches() -> None:
             cached.cache_clear()
 
 
+# What moto 5.0 leaves out of its DescribeStacks XML: the reason a failure set on the stack.
+_DESCRIBE_STACKS_TEMPLATE = "DESCRIBE_STACKS_TEMPLATE"  # in moto.cloudformation.responses (moto 5.0)
+_STACK_STATUS = "<StackStatus>{{ stack.status }}</StackStatus>"
+_STACK_STATUS_REASON = (
+    "{% if stack.status_reason %}<StackStatusReason>{{ stack.status_reason | e }}</StackStatusReason>{% endif %}"
+)
+
+
+def _show_stack_status_reason() -> None:
+    """Add ``StackStatusReason`` to a DescribeStacks template that lacks it (moto 5.0).
+
+    newer moto (5.1.22, 5.2) serialises the stack's ``status_reason`` itself and has no such
+    template. moto looks the template up in its module at each request, so this is undone
+    by putting the original back. Called with ``_state.lock`` held.
+    """
+    from moto.cloudformation import responses
+
+    template = getattr(responses, _DESCRIBE_STACKS_TEMPLATE, None)
+    if not isinstance(template, str) or "StackStatusReason" in template or _STACK_STATUS not in template:
+        return
+    patched = template.replace(_STACK_STATUS, _STACK_STATUS + _STACK_STATUS_REASON, 1)
+    setattr(responses, _DESCRIBE_STACKS_TEMPLATE, patched)
+    _state.patched.append((responses, _DESCRIBE_STACKS_TEMPLATE, template, patched))
+
+
 def install() -> bool:
     """Register ``AWS::SSM::Association`` with moto's CloudFormation; idempotent. True if registered."""
     with _state.lock:
@@ -659,6 +705,7 @@ def install() -> bool:
             wrapper.__qualname__ = f"ssm_assoc_mock.{owner.__name__}.{attribute}"
             setattr(owner, attribute, wrapper)
             _state.patched.append((owner, attribute, original, wrapper))
+        _show_stack_status_reason()
         _state.registered = True
         _clear_moto_caches()
         return True

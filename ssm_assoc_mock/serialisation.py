@@ -2,8 +2,8 @@
 
 moto >= 5.1.2 serialises an ``ActionResult`` against botocore's output shape (dropping
 ``None`` members, writing timestamps as epoch seconds) and serialises a raised
-``ServiceException`` as the modelled error. Older moto has neither: there, the same
-JSON is written here.
+``ServiceException`` as the modelled error. Older moto (5.0.x, 5.1.0, 5.1.1) has neither:
+there, the same JSON is written here.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ else:
 
         @staticmethod
         def _timestamp_unixtimestamp(value: datetime) -> float:
-            return float(_TimestampSerializer._timestamp_unixtimestamp(value))
+            # Computed here rather than by moto, whose precision varies across 5.1.x/5.2.x.
+            return epoch_seconds(value)
 
     @functools.cache
     def _with_float_timestamps(serializer_class: type) -> type:
@@ -50,20 +51,31 @@ else:
     _action_result = AwsJsonResult
 
 MOTO_SERIALISES = _action_result is not None
+# What moto >= 5.1.2 sends with SSM's responses; older moto would send text/html.
+JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 
 
 def success_response(output: Mapping[str, Any]) -> Any:
     if _action_result is not None:
         return _action_result(dict(output))
-    return json.dumps(to_wire(output))  # pragma: no cover - moto < 5.1.2
+    # moto < 5.1.2 (its call_action takes a (body, headers) pair); run by the nox matrix.
+    return json.dumps(to_wire(output)), {"Content-Type": JSON_CONTENT_TYPE}  # pragma: no cover - moto < 5.1.2
 
 
 def error_response(error: SSMAssociationError) -> Any:
     """Let moto serialise the error where it can; otherwise write awsJson's error body."""
     if MOTO_SERIALISES:
         raise error
-    body = json.dumps({"__type": error.code, "message": error.message})  # pragma: no cover - moto < 5.1.2
-    return body, {"status": error.status_code, "X-Amzn-ErrorType": error.code}  # pragma: no cover
+    # moto < 5.1.2: the awsJson error, as the modelled ServiceException would produce it.
+    return _error_body(error), _error_headers(error)  # pragma: no cover - moto < 5.1.2
+
+
+def _error_body(error: SSMAssociationError) -> str:  # pragma: no cover - moto < 5.1.2
+    return json.dumps({"__type": error.code, "message": error.message})
+
+
+def _error_headers(error: SSMAssociationError) -> dict[str, Any]:  # pragma: no cover - moto < 5.1.2
+    return {"status": error.status_code, "X-Amzn-ErrorType": error.code, "Content-Type": JSON_CONTENT_TYPE}
 
 
 def to_wire(value: Any) -> Any:
@@ -73,5 +85,10 @@ def to_wire(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [to_wire(item) for item in value]
     if isinstance(value, datetime):
-        return float(calendar.timegm(value.timetuple())) + (value.microsecond // 1000) / 1000.0
+        return epoch_seconds(value)
     return value
+
+
+def epoch_seconds(value: datetime) -> float:
+    """Epoch seconds as a float, truncated to milliseconds (Smithy's rule, as moto 5.2 applies it)."""
+    return float(calendar.timegm(value.timetuple())) + (value.microsecond // 1000) / 1000.0

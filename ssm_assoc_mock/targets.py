@@ -236,13 +236,14 @@ def _selects(key: str, values: list[str], node: Node, account_id: str, region_na
 
 
 def _in_resource_group(group_name: str, node: Node, account_id: str, region_name: str) -> bool:
-    groups = resourcegroups_backends[account_id][region_name].groups
-    if group_name not in groups:
+    # ``groups.by_name``, not ``groups[...]``: moto 5.0's ResourceGroups has no __getitem__.
+    group = resourcegroups_backends[account_id][region_name].groups.by_name.get(group_name)
+    if group is None:
         raise InvalidTarget(
             f"Resource group {group_name} does not exist in {account_id}/{region_name}. "
             "Create it with the resource-groups API first."
         )
-    query = groups[group_name].resource_query or {}
+    query = group.resource_query or {}
     if query.get("Type") != "TAG_FILTERS_1_0":
         raise InvalidTarget(
             f"Resource group {group_name} uses a {query.get('Type')} query; only TAG_FILTERS_1_0 groups can be "
