@@ -58,7 +58,7 @@ def action(operation: str, claims: Callable[[BaseResponse], bool] | None = None)
                 output = body(backend_for(response), params)
             except SSMAssociationError as error:
                 return error_response(error)  # re-raised for moto to serialise where it can
-            return success_response(output or {})
+            return success_response(operation, output or {})
 
         handle.__name__ = camelcase_to_underscores(operation)
         handle.__qualname__ = f"ssm_assoc_mock.{handle.__name__}"

@@ -1,70 +1,45 @@
-"""Turning handler output and errors into responses, across moto versions.
+"""Turning handler output and errors into awsJson responses, on every moto 5.x.
 
-moto >= 5.1.2 serialises an ``ActionResult`` against botocore's output shape (dropping
-``None`` members, writing timestamps as epoch seconds) and serialises a raised
-``ServiceException`` as the modelled error. Older moto (5.0.x, 5.1.0, 5.1.1) has neither:
-there, the same JSON is written here.
+Output is written here, guided by the operation's output shape in botocore's model: members
+the shape does not have and ``None`` values are dropped, timestamps become epoch seconds as
+JSON floats (AWS writes ``1424421071.0``). moto >= 5.1.2 could do this through its generic
+``ActionResult`` serialiser, but that walks the shape with far more work than a request's own
+handling (see benchmarks/), and moto < 5.1.2 has none. Errors go through moto where it
+serialises a raised ``ServiceException`` (moto >= 5.1.2), and are written here otherwise.
 """
 
 from __future__ import annotations
 
 import calendar
-import functools
 import json
 from datetime import datetime
 from typing import Any, Mapping
 
+from botocore.model import ListShape, MapShape, Shape, StructureShape
+
 from .exceptions import SSMAssociationError
+from .validation import operation_model
 
-try:
-    from moto.core.responses import ActionResult as _ActionResult
-    from moto.core.serialize import TimestampSerializer as _TimestampSerializer
+try:  # moto >= 5.1.2: call_action serialises a raised ServiceException (our errors' base there)
+    from moto.core.responses import ActionResult  # noqa: F401
 except ImportError:  # pragma: no cover - moto < 5.1.2
-    _action_result: Any = None
+    MOTO_SERIALISES_ERRORS = False
 else:
+    MOTO_SERIALISES_ERRORS = True
 
-    class _FloatTimestamps(_TimestampSerializer):
-        """Epoch timestamps as JSON floats: AWS writes 1424421071.0 where moto writes 1424421071."""
-
-        @staticmethod
-        def _timestamp_unixtimestamp(value: datetime) -> float:
-            # Computed here rather than by moto, whose precision varies across 5.1.x/5.2.x.
-            return epoch_seconds(value)
-
-    @functools.cache
-    def _with_float_timestamps(serializer_class: type) -> type:
-        class FloatTimestampSerializer(serializer_class):  # type: ignore[misc]
-            def __init__(self, *args: Any, **kwargs: Any) -> None:
-                super().__init__(*args, **kwargs)
-                if hasattr(self, "_timestamp_serializer"):
-                    self._timestamp_serializer = _FloatTimestamps(self.DEFAULT_TIMESTAMP_FORMAT)
-
-        return FloatTimestampSerializer
-
-    class AwsJsonResult(_ActionResult):
-        """moto's ActionResult, serialised with AWS's float timestamps."""
-
-        def execute_result(self, context: Any) -> Any:
-            context.serializer_class = _with_float_timestamps(context.serializer_class)
-            return super().execute_result(context)
-
-    _action_result = AwsJsonResult
-
-MOTO_SERIALISES = _action_result is not None
-# What moto >= 5.1.2 sends with SSM's responses; older moto would send text/html.
+# What AWS (and moto >= 5.1.2) sends with SSM's responses; older moto would send text/html.
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 
 
-def success_response(output: Mapping[str, Any]) -> Any:
-    if _action_result is not None:
-        return _action_result(dict(output))
-    # moto < 5.1.2 (its call_action takes a (body, headers) pair); run by the nox matrix.
-    return json.dumps(to_wire(output)), {"Content-Type": JSON_CONTENT_TYPE}  # pragma: no cover - moto < 5.1.2
+def success_response(operation: str, output: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
+    """The (body, headers) pair moto's ``call_action`` takes from a handler."""
+    body = json.dumps(to_wire(output, operation_model(operation).output_shape))
+    return body, {"Content-Type": JSON_CONTENT_TYPE}
 
 
 def error_response(error: SSMAssociationError) -> Any:
     """Let moto serialise the error where it can; otherwise write awsJson's error body."""
-    if MOTO_SERIALISES:
+    if MOTO_SERIALISES_ERRORS:
         raise error
     # moto < 5.1.2: the awsJson error, as the modelled ServiceException would produce it.
     return _error_body(error), _error_headers(error)  # pragma: no cover - moto < 5.1.2
@@ -78,12 +53,22 @@ def _error_headers(error: SSMAssociationError) -> dict[str, Any]:  # pragma: no 
     return {"status": error.status_code, "X-Amzn-ErrorType": error.code, "Content-Type": JSON_CONTENT_TYPE}
 
 
-def to_wire(value: Any) -> Any:
-    """JSON-ready output: no ``None`` members, timestamps as epoch seconds (ms precision)."""
+def to_wire(value: Any, shape: Shape | None = None) -> Any:
+    """JSON-ready output for ``shape``: only its members, no ``None``, timestamps as epoch floats.
+
+    Without a shape (or below a member the model leaves open) every key is kept.
+    """
     if isinstance(value, Mapping):
-        return {key: to_wire(item) for key, item in value.items() if item is not None}
+        if isinstance(shape, StructureShape):
+            members = shape.members
+            return {
+                key: to_wire(item, members[key]) for key, item in value.items() if item is not None and key in members
+            }
+        inner = shape.value if isinstance(shape, MapShape) else None
+        return {key: to_wire(item, inner) for key, item in value.items() if item is not None}
     if isinstance(value, (list, tuple)):
-        return [to_wire(item) for item in value]
+        member = shape.member if isinstance(shape, ListShape) else None
+        return [to_wire(item, member) for item in value]
     if isinstance(value, datetime):
         return epoch_seconds(value)
     return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -252,3 +253,44 @@ def test_versions_next_token_errors(ssm_client: Any) -> None:
 
 def test_versions_of_unknown_association_is_association_does_not_exist(ssm_client: Any) -> None:
     expect_error(ssm_client.list_association_versions, "AssociationDoesNotExist", UNKNOWN_ID, AssociationId=UNKNOWN_ID)
+
+
+def wire_members_outside(shape: Any, value: Any, path: str = "") -> list[str]:
+    """Keys of a raw JSON response that its botocore output shape does not have."""
+    if isinstance(value, dict) and shape.type_name == "structure":
+        return [
+            problem
+            for key, item in value.items()
+            for problem in (
+                wire_members_outside(shape.members[key], item, f"{path}.{key}")
+                if key in shape.members
+                else [f"{path}.{key}"]
+            )
+        ]
+    if isinstance(value, list) and shape.type_name == "list":
+        return [problem for item in value for problem in wire_members_outside(shape.member, item, f"{path}[]")]
+    return []
+
+
+def test_raw_json_has_only_members_of_the_output_shape(ssm_client: Any) -> None:
+    """Settings of AssociationDescription that AssociationVersionInfo lacks stay out of the version's JSON."""
+    bodies: dict[str, Any] = {}
+
+    def keep_body(http_response: Any, model: Any, **_: Any) -> None:
+        bodies[model.name] = (model.output_shape, json.loads(http_response.content))
+
+    ssm_client.meta.events.register("after-call.ssm", keep_body)
+    created = ssm_client.create_association(
+        Name="AWS-RestartEC2Instance",
+        AutomationTargetParameterName="InstanceId",
+        Targets=[{"Key": "ParameterValues", "Values": ["i-1234567890abcdef0"]}],
+        AlarmConfiguration={"Alarms": [{"Name": "cpu-high"}]},
+    )["AssociationDescription"]
+    ssm_client.list_association_versions(AssociationId=created["AssociationId"])
+
+    assert created["AutomationTargetParameterName"] == "InstanceId"
+    assert created["AlarmConfiguration"] == {"Alarms": [{"Name": "cpu-high"}]}
+    shape, body = bodies["ListAssociationVersions"]
+    assert body["AssociationVersions"][0]["Targets"] == created["Targets"]
+    assert wire_members_outside(shape, body) == []
+    assert wire_members_outside(*bodies["CreateAssociation"]) == []
