@@ -10,6 +10,7 @@ threaded, and an update must never be lost.
 
 from __future__ import annotations
 
+import bisect
 import os
 import threading
 import uuid
@@ -386,8 +387,10 @@ class SSMAssociationBackend(BaseBackend):
         # Creation order for pagination; deleted associations leave None so positions
         # held in outstanding NextTokens stay valid.
         self._order: list[Association | None] = []
-        self._by_name: dict[str, dict[str, Association]] = {}
-        self._by_instance: dict[str, dict[str, Association]] = {}
+        # Creation-order positions (ascending) of the associations of each document name and
+        # instance id: a filtered page starts with a bisect, not with a sort of the whole subset.
+        self._by_name: dict[str, list[int]] = {}
+        self._by_instance: dict[str, list[int]] = {}
         # Which associations have run on a resource, and its last successful run.
         self._results_by_instance: dict[str, dict[str, Association]] = {}
         self._last_success_by_instance: dict[str, datetime] = {}
@@ -483,16 +486,16 @@ class SSMAssociationBackend(BaseBackend):
                 raise InvalidTag(f"Tag key {key} uses the reserved prefix aws:.")
 
     def _index(self, association: Association) -> None:
-        self._by_name.setdefault(association.document_name, {})[association.association_id] = association
+        bisect.insort(self._by_name.setdefault(association.document_name, []), association.position)
         if association.instance_id:
             self._legacy[(association.document_name, association.instance_id)] = association
-            self._by_instance.setdefault(association.instance_id, {})[association.association_id] = association
+            bisect.insort(self._by_instance.setdefault(association.instance_id, []), association.position)
 
     def _unindex(self, association: Association) -> None:
-        self._by_name.get(association.document_name, {}).pop(association.association_id, None)
+        _remove_position(self._by_name.get(association.document_name), association.position)
         if association.instance_id:
             self._legacy.pop((association.document_name, association.instance_id), None)
-            self._by_instance.get(association.instance_id, {}).pop(association.association_id, None)
+            _remove_position(self._by_instance.get(association.instance_id), association.position)
 
     # --- the rules shared by create and update ---------------------------------------
 
@@ -663,9 +666,16 @@ class SSMAssociationBackend(BaseBackend):
         for item in filters:
             index = {"Name": self._by_name, "InstanceId": self._by_instance}.get(item["key"])
             if index is not None:
-                subset = index.get(document_store.document_name_from(item["value"])[0], {}).values()
-                return iter(sorted((a for a in subset if a.position >= start), key=lambda a: a.position))
+                positions = index.get(document_store.document_name_from(item["value"])[0], [])
+                return self._at_positions(positions, bisect.bisect_left(positions, start))
         return self._in_order(start)
+
+    def _at_positions(self, positions: list[int], first: int) -> Iterator[Association]:
+        """The associations at ``positions[first:]``, lazily: a page reads only what it returns."""
+        for index in range(first, len(positions)):
+            association = self._order[positions[index]]
+            if association is not None:
+                yield association
 
     def _in_order(self, start: int) -> Iterator[Association]:
         order = self._order
@@ -1142,6 +1152,13 @@ class SSMAssociationBackend(BaseBackend):
 
 
 AssociationPredicate = Callable[[Association], bool]
+
+
+def _remove_position(positions: list[int] | None, position: int) -> None:
+    if positions:
+        index = bisect.bisect_left(positions, position)
+        if index < len(positions) and positions[index] == position:
+            del positions[index]
 
 
 def _association_filter(key: str, value: str) -> AssociationPredicate:

@@ -220,8 +220,9 @@ def validate_request(operation: str, params: Any) -> None:
         raise ValidationException(validation_message(checker.errors))
 
 
+@functools.cache
 def member_shape(structure: str, member: str) -> Shape:
-    """The shape of one member of a named structure, e.g. ('Target', 'Key')."""
+    """The shape of one member of a named structure, e.g. ('Target', 'Key'); built once per process."""
     shape = service_model().shape_for(structure)
     assert isinstance(shape, StructureShape)
     return shape.members[member]
