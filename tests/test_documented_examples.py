@@ -808,6 +808,7 @@ def test_start_associations_once_example_1(mock: Mock) -> None:
 
 # --- describe-association-executions -----------------------------------------------------
 
+
 def _association_with_two_runs(mock: Mock) -> tuple[str, list[dict[str, Any]]]:
     mock.register("i-1234567890abcdef0")
     association_id = _update_agent_association(mock, "i-1234567890abcdef0")
@@ -977,8 +978,8 @@ def test_add_tags_to_resource_examples_on_an_association(mock: Mock, number: int
     assert _tags(mock, association_id) == expected
 
 
-def test_list_tags_for_resource_example_1_on_an_association(mock: Mock) -> None:
-    documented = example("list-tags-for-resource")
+def _tagged_association(mock: Mock) -> str:
+    """The tags the list- and remove-tags-from-resource examples start from, on an association."""
     mock.register("i-1234567890abcdef0")
     association_id = _update_agent_association(mock, "i-1234567890abcdef0")
     mock.ssm.add_tags_to_resource(
@@ -986,6 +987,12 @@ def test_list_tags_for_resource_example_1_on_an_association(mock: Mock) -> None:
         ResourceId=association_id,
         Tags=[{"Key": "Environment", "Value": "Production"}, {"Key": "Region", "Value": "EMEA"}],
     )
+    return association_id
+
+
+def test_list_tags_for_resource_example_1_on_an_association(mock: Mock) -> None:
+    documented = example("list-tags-for-resource")
+    association_id = _tagged_association(mock)
 
     output = mock.cli_arguments(_as_association(documented.arguments, association_id))
 
@@ -994,13 +1001,7 @@ def test_list_tags_for_resource_example_1_on_an_association(mock: Mock) -> None:
 
 def test_remove_tags_from_resource_example_1_on_an_association(mock: Mock) -> None:
     documented = example("remove-tags-from-resource")
-    mock.register("i-1234567890abcdef0")
-    association_id = _update_agent_association(mock, "i-1234567890abcdef0")
-    mock.ssm.add_tags_to_resource(
-        ResourceType="Association",
-        ResourceId=association_id,
-        Tags=[{"Key": "Environment", "Value": "Production"}, {"Key": "Region", "Value": "EMEA"}],
-    )
+    association_id = _tagged_association(mock)
 
     output = mock.cli_arguments(_as_association(documented.arguments, association_id))
 

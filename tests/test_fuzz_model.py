@@ -346,17 +346,6 @@ def to_wire(value: Any) -> Any:
 # --- the mock and its seeded state -------------------------------------------------------
 
 
-@pytest.fixture
-def fuzz_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-
-
 def seed_state(client: Any) -> dict[str, list[Any]]:
     """Documents, managed nodes and associations for generated requests to find.
 
@@ -430,7 +419,7 @@ def assert_client_error(error: ClientError, allowed: set[str], context: str) -> 
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)
-def test_valid_requests_succeed_or_fail_with_a_modelled_error(operation: str, fuzz_env: None) -> None:
+def test_valid_requests_succeed_or_fail_with_a_modelled_error(operation: str, aws_credentials: None) -> None:
     model = operation_model(operation)
     allowed = allowed_codes(model, ["ValidationException"])
     with mock_aws():
@@ -450,7 +439,7 @@ def test_valid_requests_succeed_or_fail_with_a_modelled_error(operation: str, fu
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)
-def test_invalid_requests_are_rejected(operation: str, fuzz_env: None) -> None:
+def test_invalid_requests_are_rejected(operation: str, aws_credentials: None) -> None:
     model = operation_model(operation)
     allowed = allowed_codes(model, ["ValidationException", "SerializationException"])
     sites = violation_sites(model.input_shape)
