@@ -11,6 +11,7 @@ serialises a raised ``ServiceException`` (moto >= 5.1.2), and are written here o
 from __future__ import annotations
 
 import calendar
+import functools
 import json
 from datetime import datetime
 from typing import Any, Mapping
@@ -18,7 +19,7 @@ from typing import Any, Mapping
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from .exceptions import SSMAssociationError
-from .validation import operation_model
+from .validation import operation_model, service_model
 
 try:  # moto >= 5.1.2: call_action serialises a raised ServiceException (our errors' base there)
     from moto.core.responses import ActionResult  # noqa: F401
@@ -38,18 +39,26 @@ def success_response(operation: str, output: Mapping[str, Any]) -> tuple[str, di
 
 
 def error_response(error: SSMAssociationError) -> Any:
-    """Let moto serialise the error where it can; otherwise write awsJson's error body."""
-    if MOTO_SERIALISES_ERRORS:
+    """Let moto serialise a modelled error where it can; otherwise write awsJson's error body.
+
+    moto warns about every error code outside the service model (ValidationException and
+    SerializationException, which AWS sends for every JSON service): those are written here.
+    """
+    if MOTO_SERIALISES_ERRORS and error.code in modelled_error_codes():
         raise error
-    # moto < 5.1.2: the awsJson error, as the modelled ServiceException would produce it.
-    return _error_body(error), _error_headers(error)  # pragma: no cover - moto < 5.1.2
+    return _error_body(error), _error_headers(error)
 
 
-def _error_body(error: SSMAssociationError) -> str:  # pragma: no cover - moto < 5.1.2
+@functools.cache
+def modelled_error_codes() -> frozenset[str]:
+    return frozenset(shape.name for shape in service_model().error_shapes)
+
+
+def _error_body(error: SSMAssociationError) -> str:
     return json.dumps({"__type": error.code, "message": error.message})
 
 
-def _error_headers(error: SSMAssociationError) -> dict[str, Any]:  # pragma: no cover - moto < 5.1.2
+def _error_headers(error: SSMAssociationError) -> dict[str, Any]:
     return {"status": error.status_code, "X-Amzn-ErrorType": error.code, "Content-Type": JSON_CONTENT_TYPE}
 
 
