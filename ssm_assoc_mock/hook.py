@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable
 
+from moto import settings
 from moto.core.exceptions import JsonRESTError
 from moto.core.responses import BaseResponse
 from moto.ssm.responses import SimpleSystemManagerResponse
@@ -49,6 +50,10 @@ AUTH_ERROR_CODES = {
     "SignatureDoesNotMatch": "InvalidSignatureException",
 }
 AUTHORIZE = "_authenticate_and_authorize_normal_action"
+# Actions whose callers also need another action's permission, as the model documents:
+# "In order to call this API operation, a user ... must be granted permission to call the
+# DescribeAssociation API operation."
+ALSO_REQUIRED = {"UpdateAssociation": "DescribeAssociation"}
 
 
 def handles(response: BaseResponse) -> bool:
@@ -64,8 +69,13 @@ def json_auth_errors(authorize: Callable[..., None]) -> Callable[..., None]:
     """moto's IAM check, with its denials of our actions re-raised as AWS's JSON errors."""
 
     def authenticate_and_authorize(response: BaseResponse, *args: Any, **kwargs: Any) -> None:
+        # moto checks policies once its count of unchecked requests is used up.
+        enforcing = getattr(response, "request_count", 0) >= settings.INITIAL_NO_AUTH_ACTION_COUNT
         try:
             authorize(response, *args, **kwargs)
+            also_required = ALSO_REQUIRED.get(response._get_action())
+            if enforcing and also_required is not None and handles(response):
+                authorize_as(response, also_required, authorize, *args, **kwargs)
         except HTTPException as error:
             code = AUTH_ERROR_CODES.get(str(getattr(error, "error_type", "")))
             if code is None or not handles(response):
@@ -73,6 +83,17 @@ def json_auth_errors(authorize: Callable[..., None]) -> Callable[..., None]:
             raise JsonRESTError(code, str(getattr(error, "message", error.description))) from None
 
     return authenticate_and_authorize
+
+
+def authorize_as(
+    response: BaseResponse, action: str, authorize: Callable[..., None], *args: Any, **kwargs: Any
+) -> None:
+    """moto's IAM check of this request as if it were ``action`` (the response object is per request)."""
+    response._get_action = lambda: action  # type: ignore[method-assign]
+    try:
+        authorize(response, *args, **kwargs)
+    finally:
+        del response._get_action
 
 
 def install() -> list[str]:

@@ -87,3 +87,25 @@ def test_moto_native_actions_keep_motos_answer(aws: None) -> None:
 
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403  # moto's own XML denial
     assert raised.value.response["Error"]["Code"] != "AccessDeniedException"
+
+
+@set_initial_no_auth_action_count(7)  # the set-up: one association, two users of three IAM calls each
+def test_update_association_also_needs_describe_association(aws: None) -> None:
+    """The model: UpdateAssociation needs permission for DescribeAssociation too."""
+    ssm_assoc_mock.register_managed_instance(INSTANCE, region_name=REGION)
+    association_id = boto3.client("ssm", region_name=REGION).create_association(
+        Name="AWS-RunShellScript",
+        Targets=[{"Key": "InstanceIds", "Values": [INSTANCE]}],
+        Parameters={"commands": ["a"]},
+    )["AssociationDescription"]["AssociationId"]
+    update_only = user_client("updater", ["ssm:UpdateAssociation"])
+    both = user_client("maintainer", ["ssm:UpdateAssociation", "ssm:DescribeAssociation"])
+    request = {"AssociationId": association_id, "Parameters": {"commands": ["b"]}}
+
+    with pytest.raises(ClientError) as raised:
+        update_only.update_association(**request)
+    assert raised.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert "ssm:DescribeAssociation" in raised.value.response["Error"]["Message"]
+
+    updated = both.update_association(**request)["AssociationDescription"]
+    assert (updated["AssociationVersion"], updated["Parameters"]) == ("2", {"commands": ["b"]})
