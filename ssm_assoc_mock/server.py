@@ -35,14 +35,13 @@ from datetime import datetime, timezone
 from types import FrameType, TracebackType
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from moto.core.models import DEFAULT_ACCOUNT_ID
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
 from . import seed as seed_module
 from .exceptions import SSMAssociationError
 from .hook import install
-from .models import association_backends
+from .models import association_backends, default_account_id
 
 CONTROL_PREFIX = "/ssm-assoc-mock"
 DEFAULT_HOST = "127.0.0.1"
@@ -157,7 +156,7 @@ class Controls:
     @staticmethod
     def account(request: Request, body: Mapping[str, Any]) -> str:
         account = body.get("AccountId") or request.headers.get(ACCOUNT_HEADER)
-        account = account or os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
+        account = account or default_account_id()
         if not isinstance(account, str) or not (len(account) == 12 and account.isdigit()):
             raise ControlError(400, "BadRequest", f"AccountId must be 12 digits, not {account!r}.")
         return account
