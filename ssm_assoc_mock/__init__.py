@@ -30,6 +30,7 @@ __all__ = [
     "uninstall",
 ]
 
+
 def default_region_name() -> str:
     return os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION") or "us-east-1"
 

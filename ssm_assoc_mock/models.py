@@ -55,6 +55,7 @@ from .exceptions import (
 from .pagination import decode_next_token, encode_next_token, int_position, request_fingerprint
 from .schedule import parse_schedule
 from .targets import (
+    ONLINE,
     ManagedInstance,
     Node,
     managed_node,
@@ -840,16 +841,19 @@ class SSMAssociationBackend(BaseBackend):
         """(resource id, resource type) pairs the association reaches if it runs now."""
         if association.instance_id:
             try:
-                node = self.managed_node(association.instance_id)
+                nodes = [self.managed_node(association.instance_id)]
             except InvalidInstanceId:
                 return []
-            return [(node.instance_id, "ManagedInstance")]
-        targets = association.settings.get("Targets") or []
-        parameter_values = parameter_value_targets(targets)
-        if parameter_values:
-            return [(value, "ManagedInstance" if _looks_like_node(value) else "Resource") for value in parameter_values]
-        nodes = resolve_targets(targets, self.nodes(), self.account_id, self.region_name)
-        return [(node.instance_id, "ManagedInstance") for node in nodes]
+        else:
+            targets = association.settings.get("Targets") or []
+            parameter_values = parameter_value_targets(targets)
+            if parameter_values:
+                return [
+                    (value, "ManagedInstance" if _looks_like_node(value) else "Resource") for value in parameter_values
+                ]
+            nodes = resolve_targets(targets, self.nodes(), self.account_id, self.region_name)
+        # Only a node whose agent answers runs it: a stopped instance is managed, but not reached.
+        return [(node.instance_id, "ManagedInstance") for node in nodes if node.ping_status == ONLINE]
 
     def _resolved_document_version(self, association: Association) -> str:
         try:
@@ -1169,7 +1173,10 @@ def _association_filter(key: str, value: str) -> AssociationPredicate:
 
         def executed(association: Association) -> bool:
             ran = association.last_execution_date
-            return ran is not None and (ran < moment if before else ran > moment)
+            if ran is None:
+                return False
+            ran = whole_milliseconds(ran)
+            return ran < moment if before else ran > moment
 
         return executed
     if key == "AssociationStatusName":
@@ -1255,12 +1262,17 @@ def _execution_filter(key: str, value: str, comparison: str) -> Callable[[Execut
         return lambda execution: execution.status == value
     moment = parse_filter_time(value, key)
     comparisons: dict[str, Callable[[datetime], bool]] = {
-        "EQUAL": lambda created: created.replace(microsecond=created.microsecond // 1000 * 1000) == moment,
+        "EQUAL": lambda created: created == moment,
         "LESS_THAN": lambda created: created < moment,
         "GREATER_THAN": lambda created: created > moment,
     }
     compare = comparisons[comparison]
-    return lambda execution: compare(execution.created)
+    return lambda execution: compare(whole_milliseconds(execution.created))
+
+
+def whole_milliseconds(moment: datetime) -> datetime:
+    """A time at the precision the API reports it, so a reported time compares equal to its source."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def _looks_like_node(resource_id: str) -> bool:

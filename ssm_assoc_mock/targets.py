@@ -1,10 +1,12 @@
 """Association targets: which keys State Manager accepts, which nodes are managed, and
 which nodes a Targets list selects when an association runs.
 
-A node is *managed* when it is a running EC2 instance in moto's EC2 backend for the
-same account and region, or when a test registered it (``register_managed_instance``),
-as a real node is once SSM Agent has registered it. Stopped and terminated instances
-are neither managed nor targets.
+A node is *managed* when it is an EC2 instance in moto's EC2 backend for the same account
+and region in one of the states the model calls valid (pending, running, stopping,
+stopped), or when a test registered it (``register_managed_instance``), as a real node is
+once SSM Agent has registered it. Only a running instance's agent answers (PingStatus
+Online): the others are managed but ConnectionLost, and a run does not reach them.
+Shutting-down and terminated instances are not managed.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ _FIXED_KEYS = (
     "ResourceGroup",
     "aws:NoOpAutomationTag",
 )
+# The model's InvalidInstanceId: "Valid states are: Running, Pending, Stopped, and Stopping."
+MANAGED_EC2_STATES = ("pending", "running", "stopping", "stopped")
+ONLINE = "Online"
 _EC2_TYPE = "AWS::EC2::Instance"
 _MANAGED_TYPE = "AWS::SSM::ManagedInstance"
 
@@ -122,7 +127,7 @@ class Node:
             ip_address=str(getattr(instance, "private_ip", "") or ""),
             computer_name=str(getattr(instance, "private_dns", "") or ""),
             agent_version="3.3.987.0",
-            ping_status="Online",
+            ping_status=ONLINE if instance.state == "running" else "ConnectionLost",
             registered_at=getattr(instance, "launch_time_datetime", None),
         )
 
@@ -144,9 +149,9 @@ def managed_node(
     hint = REGISTER_HINT.format(instance_id=instance_id, account_id=account_id, region_name=region_name)
     if instance is None:
         raise InvalidInstanceId(f"Instance {instance_id} is not a managed node in {account_id}/{region_name}. {hint}")
-    if instance.state != "running":
+    if instance.state not in MANAGED_EC2_STATES:
         raise InvalidInstanceId(
-            f"Instance {instance_id} is {instance.state}; only running instances are managed nodes."
+            f"Instance {instance_id} is {instance.state}; managed nodes are {', '.join(MANAGED_EC2_STATES)}."
         )
     return Node.from_ec2(instance)
 
@@ -157,7 +162,7 @@ def managed_nodes(account_id: str, region_name: str, registered: Mapping[str, Ma
         instance.id: Node.from_ec2(instance)
         for reservation in ec2_backends[account_id][region_name].all_reservations()
         for instance in reservation.instances
-        if instance.state == "running"
+        if instance.state in MANAGED_EC2_STATES
     }
     nodes.update((instance_id, Node.from_registration(item)) for instance_id, item in registered.items())
     return dict(sorted(nodes.items()))

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+import ssm_assoc_mock
 from ssm_assoc_mock import register_managed_instance
 
 from .helpers import (  # noqa: F401 (reuse_boto3_session is a fixture)
@@ -453,3 +454,23 @@ def test_next_token_reused_with_different_filters_is_invalid_next_token(ssm_clie
         AssociationFilterList=[{"key": "AssociationName", "value": "same"}], MaxResults=5, NextToken=token
     )
     assert len(response["Associations"]) == 2
+
+
+def test_last_executed_after_an_associations_reported_time_excludes_it(ssm_client: Any) -> None:
+    """Times compare at the precision the API reports: 'after the last run I saw' does not see it again."""
+    association_id = ssm_client.create_association(
+        Name="AWS-RunShellScript", Targets=[{"Key": "InstanceIds", "Values": ["*"]}], Parameters={"commands": ["a"]}
+    )["AssociationDescription"]["AssociationId"]
+    ssm_assoc_mock.simulate_run(association_id)
+    ran = ssm_client.describe_association(AssociationId=association_id)["AssociationDescription"]["LastExecutionDate"]
+    moment = ran.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ran.microsecond // 1000:03d}Z"
+
+    def listed(key: str) -> list[str]:
+        filters = [{"key": key, "value": moment}]
+        return [
+            item["AssociationId"]
+            for item in ssm_client.list_associations(AssociationFilterList=filters)["Associations"]
+        ]
+
+    assert listed("LastExecutedAfter") == []
+    assert listed("LastExecutedBefore") == []

@@ -428,11 +428,10 @@ def test_unmanaged_instance_is_invalid_instance_id(ssm_client: Any) -> None:
     )
 
 
-@pytest.mark.parametrize("action", ["stop_instances", "terminate_instances"])
-def test_stopped_or_terminated_ec2_instance_is_not_managed(ssm_client: Any, managed_instance: Any, action: str) -> None:
+def test_terminated_ec2_instance_is_not_managed(ssm_client: Any, managed_instance: Any) -> None:
+    """The model: valid states are Running, Pending, Stopped and Stopping; Terminated is not."""
     instance_id = managed_instance()
-    ec2 = boto3.client("ec2", region_name=REGION)
-    getattr(ec2, action)(InstanceIds=[instance_id])
+    boto3.client("ec2", region_name=REGION).terminate_instances(InstanceIds=[instance_id])
 
     expect_error(
         ssm_client.create_association,
@@ -442,6 +441,15 @@ def test_stopped_or_terminated_ec2_instance_is_not_managed(ssm_client: Any, mana
         InstanceId=instance_id,
     )
     assert _count(ssm_client) == 0
+
+
+def test_stopped_ec2_instance_is_still_a_managed_node(ssm_client: Any, managed_instance: Any) -> None:
+    instance_id = managed_instance()
+    boto3.client("ec2", region_name=REGION).stop_instances(InstanceIds=[instance_id])
+
+    created = ssm_client.create_association(Name="AWS-UpdateSSMAgent", InstanceId=instance_id)
+
+    assert created["AssociationDescription"]["InstanceId"] == instance_id
 
 
 def test_running_ec2_instance_in_another_region_is_not_managed_here(ssm_client: Any) -> None:
