@@ -116,3 +116,16 @@ def send_json(operation: str, body: Any, region_name: str = REGION) -> Any:
     client.meta.events.register(f"before-sign.ssm.{operation}", replace_body)
     method = getattr(client, re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower())
     return method()
+
+
+def collect(call: Callable[..., dict[str, Any]], key: str, **kwargs: Any) -> list[list[dict[str, Any]]]:
+    """Every page of ``call``, following NextToken until the service stops giving one."""
+    pages: list[list[dict[str, Any]]] = []
+    token: str | None = None
+    while True:
+        response = call(**kwargs, **({"NextToken": token} if token else {}))
+        pages.append(response[key])
+        token = response.get("NextToken")
+        if not token:
+            return pages
+        assert len(pages) < 50, "pagination does not end"

@@ -4,7 +4,7 @@ pagination and errors (reference 4.12, 4.13)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -18,6 +18,7 @@ from .helpers import (  # noqa: F401 (reuse_boto3_session is a fixture)
     UNKNOWN_ID,
     VALIDATION_MESSAGE,
     automation_document,
+    collect,
     expect_error,
     reuse_boto3_session,
 )
@@ -93,19 +94,6 @@ def run_at_minutes(association_id: str, clock: Clock, statuses: list[str]) -> li
         runs.append(simulate_run(association_id, status=status))
         clock.advance()
     return runs
-
-
-def collect(call: Callable[..., dict[str, Any]], key: str, **kwargs: Any) -> list[list[dict[str, Any]]]:
-    """Every page of ``call``, following NextToken until the service stops giving one."""
-    pages: list[list[dict[str, Any]]] = []
-    token: str | None = None
-    while True:
-        response = call(**kwargs, **({"NextToken": token} if token else {}))
-        pages.append(response[key])
-        token = response.get("NextToken")
-        if not token:
-            return pages
-        assert len(pages) < 50, "pagination does not end"
 
 
 # --- DescribeAssociationExecutions: order ------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any, Callable
+from typing import Any
 
 import boto3
 import pytest
@@ -19,6 +19,7 @@ from .helpers import (  # noqa: F401 (reuse_boto3_session is a fixture)
     OTHER_INSTANCE,
     REGION,
     VALIDATION_MESSAGE,
+    collect,
     command_document,
     expect_error,
     reuse_boto3_session,
@@ -59,19 +60,6 @@ def run_ec2(count: int = 1, tags: dict[str, str] | None = None) -> list[str]:
 def create(ssm_client: Any, **kwargs: Any) -> str:
     request = {**SHELL, **kwargs}
     return str(ssm_client.create_association(**request)["AssociationDescription"]["AssociationId"])
-
-
-def collect(call: Callable[..., dict[str, Any]], key: str, **kwargs: Any) -> list[list[dict[str, Any]]]:
-    """Every page of ``call``, following NextToken until the service stops giving one."""
-    pages: list[list[dict[str, Any]]] = []
-    token: str | None = None
-    while True:
-        response = call(**kwargs, **({"NextToken": token} if token else {}))
-        pages.append(response[key])
-        token = response.get("NextToken")
-        if not token:
-            return pages
-        assert len(pages) < 50, "pagination does not end"
 
 
 def page_sizes(total: int, size: int) -> list[int]:
