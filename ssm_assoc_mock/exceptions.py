@@ -7,9 +7,11 @@ Each class is named exactly like the error shape in botocore's SSM model, so the
 
 from __future__ import annotations
 
-try:  # moto >= 5.1.2 serialises these itself, against the model's error shapes
+# Handlers write these themselves (serialisation.py); as moto's ServiceException (moto >= 5.1.2),
+# one raised anywhere else in a request is still answered as the modelled error, not a 500.
+try:
     from moto.core.exceptions import ServiceException as _ErrorBase
-except ImportError:  # pragma: no cover - moto < 5.1.2: responses.py formats the error
+except ImportError:  # pragma: no cover - moto < 5.1.2
     _ErrorBase = Exception  # type: ignore[assignment,misc]
 
 

@@ -57,7 +57,7 @@ def action(operation: str, claims: Callable[[BaseResponse], bool] | None = None)
                 validate_request(operation, params)
                 output = body(backend_for(response), params)
             except SSMAssociationError as error:
-                return error_response(error)  # re-raised for moto to serialise where it can
+                return error_response(error)
             return success_response(operation, output or {})
 
         handle.__name__ = camelcase_to_underscores(operation)

@@ -4,14 +4,15 @@ Output is written here, guided by the operation's output shape in botocore's mod
 the shape does not have and ``None`` values are dropped, timestamps become epoch seconds as
 JSON floats (AWS writes ``1424421071.0``). moto >= 5.1.2 could do this through its generic
 ``ActionResult`` serialiser, but that walks the shape with far more work than a request's own
-handling (see benchmarks/), and moto < 5.1.2 has none. Errors go through moto where it
-serialises a raised ``ServiceException`` (moto >= 5.1.2), and are written here otherwise.
+handling (see benchmarks/), and moto < 5.1.2 has none. Errors are written here too, as
+awsJson's ``{"__type": code, "message": ...}`` with ``X-Amzn-ErrorType``: one path on every
+moto version, and no moto warning for the codes outside SSM's model that AWS sends for
+every JSON service (``SerializationException``, ``AccessDeniedException``).
 """
 
 from __future__ import annotations
 
 import calendar
-import functools
 import json
 from datetime import datetime
 from typing import Any, Mapping
@@ -19,14 +20,7 @@ from typing import Any, Mapping
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from .exceptions import SSMAssociationError
-from .validation import operation_model, service_model
-
-try:  # moto >= 5.1.2: call_action serialises a raised ServiceException (our errors' base there)
-    from moto.core.responses import ActionResult  # noqa: F401
-except ImportError:  # pragma: no cover - moto < 5.1.2
-    MOTO_SERIALISES_ERRORS = False
-else:
-    MOTO_SERIALISES_ERRORS = True
+from .validation import operation_model
 
 # What AWS (and moto >= 5.1.2) sends with SSM's responses; older moto would send text/html.
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -38,28 +32,10 @@ def success_response(operation: str, output: Mapping[str, Any]) -> tuple[str, di
     return body, {"Content-Type": JSON_CONTENT_TYPE}
 
 
-def error_response(error: SSMAssociationError) -> Any:
-    """Let moto serialise a modelled error where it can; otherwise write awsJson's error body.
-
-    moto warns about every error code outside the service model (ValidationException and
-    SerializationException, which AWS sends for every JSON service): those are written here.
-    """
-    if MOTO_SERIALISES_ERRORS and error.code in modelled_error_codes():
-        raise error
-    return _error_body(error), _error_headers(error)
-
-
-@functools.cache
-def modelled_error_codes() -> frozenset[str]:
-    return frozenset(shape.name for shape in service_model().error_shapes)
-
-
-def _error_body(error: SSMAssociationError) -> str:
-    return json.dumps({"__type": error.code, "message": error.message})
-
-
-def _error_headers(error: SSMAssociationError) -> dict[str, Any]:
-    return {"status": error.status_code, "X-Amzn-ErrorType": error.code, "Content-Type": JSON_CONTENT_TYPE}
+def error_response(error: SSMAssociationError) -> tuple[str, dict[str, Any]]:
+    """The awsJson error as a (body, headers) pair, the status among the headers as moto takes it."""
+    body = json.dumps({"__type": error.code, "message": error.message})
+    return body, {"status": error.status_code, "X-Amzn-ErrorType": error.code, "Content-Type": JSON_CONTENT_TYPE}
 
 
 def to_wire(value: Any, shape: Shape | None = None) -> Any:
