@@ -126,6 +126,16 @@ EFFECTIVE_ASSOCIATIONS_PAGE_SIZE = 5  # the model's maximum for DescribeEffectiv
 INSTANCE_INFORMATION_PAGE_SIZE = 10  # the documented default of DescribeInstanceInformation
 
 
+def reported_now() -> datetime:
+    """Now (naive UTC, as moto keeps time) at the millisecond precision the API reports.
+
+    Stored so, a time a caller read back compares equal to its source in a filter: "after
+    the last execution I saw" does not return that execution again.
+    """
+    moment = utcnow()
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def epoch_to_datetime(value: float) -> datetime:
     """A request timestamp (epoch seconds) as the naive UTC datetime moto uses."""
     return datetime.fromtimestamp(value, tz=timezone.utc).replace(tzinfo=None)
@@ -468,7 +478,7 @@ class SSMAssociationBackend(BaseBackend):
         association_id = str(uuid.uuid4())
         while association_id in self.associations:  # pragma: no cover - uuid4 collision
             association_id = str(uuid.uuid4())
-        association = Association(association_id, instance_id, settings, utcnow(), len(self._order))
+        association = Association(association_id, instance_id, settings, reported_now(), len(self._order))
         self.associations[association_id] = association
         self._order.append(association)
         self._index(association)
@@ -726,7 +736,7 @@ class SSMAssociationBackend(BaseBackend):
                     merged.pop("Targets")
             settings = self._checked_settings(merged, instance_id=association.instance_id, creating=False)
             self._unindex(association)
-            association.versions.append(AssociationVersion(len(association.versions) + 1, utcnow(), settings))
+            association.versions.append(AssociationVersion(len(association.versions) + 1, reported_now(), settings))
             association.overview = {"Status": "Pending", "DetailedStatus": "Creating"}
             # AWS applies an association again after each update, unless it waits for its cron.
             association.run_state = None if settings.get("ApplyOnlyAtCronInterval") else AssociationRunState()
@@ -797,7 +807,7 @@ class SSMAssociationBackend(BaseBackend):
                 f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not among the targets of association "
                 f"{association.association_id} ({', '.join(r for r, _ in resources) or 'none resolved'})."
             )
-        now = utcnow()
+        now = reported_now()
         targets = [
             ExecutionTarget(resource_id, resource_type, instance_statuses.get(resource_id, status), now)
             for resource_id, resource_type in resources
@@ -1085,7 +1095,7 @@ class SSMAssociationBackend(BaseBackend):
         return {
             "InstanceId": node.instance_id,
             "PingStatus": node.ping_status,
-            "LastPingDateTime": utcnow(),
+            "LastPingDateTime": reported_now(),
             "AgentVersion": node.agent_version,
             "IsLatestVersion": True,
             "PlatformType": node.platform_type,
@@ -1173,10 +1183,7 @@ def _association_filter(key: str, value: str) -> AssociationPredicate:
 
         def executed(association: Association) -> bool:
             ran = association.last_execution_date
-            if ran is None:
-                return False
-            ran = whole_milliseconds(ran)
-            return ran < moment if before else ran > moment
+            return ran is not None and (ran < moment if before else ran > moment)
 
         return executed
     if key == "AssociationStatusName":
@@ -1267,12 +1274,7 @@ def _execution_filter(key: str, value: str, comparison: str) -> Callable[[Execut
         "GREATER_THAN": lambda created: created > moment,
     }
     compare = comparisons[comparison]
-    return lambda execution: compare(whole_milliseconds(execution.created))
-
-
-def whole_milliseconds(moment: datetime) -> datetime:
-    """A time at the precision the API reports it, so a reported time compares equal to its source."""
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+    return lambda execution: compare(execution.created)
 
 
 def _looks_like_node(resource_id: str) -> bool:
