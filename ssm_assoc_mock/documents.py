@@ -32,6 +32,9 @@ _PLUGIN_PLATFORMS = {
     "aws:updateAgent": ("Windows",),
 }
 _PARAMETER_REFERENCE = re.compile(r"\{\{\s*ssm:[^}]+\}\}")
+# The version selectors a request may name instead of a number.
+DEFAULT_VERSION = "$DEFAULT"
+LATEST_VERSION = "$LATEST"
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,7 @@ def find_document(account_id: str, region_name: str, name_or_arn: str, document_
     catalogue = aws_owned_documents()
     if name in catalogue and not owner:
         info = catalogue[name]
-        if document_version not in (None, "$DEFAULT", "$LATEST", info.document_version):
+        if document_version not in (None, DEFAULT_VERSION, LATEST_VERSION, info.document_version):
             raise InvalidDocumentVersion(
                 f"Document {name} has no version {document_version}. Its latest version is {info.document_version}."
             )
@@ -140,9 +143,9 @@ def _shared_with(documents: Any, caller: str, owner: str) -> bool:
 
 
 def _from_moto(documents: Any, name: str, document_version: str | None) -> DocumentInfo:
-    if document_version in (None, "$DEFAULT"):
+    if document_version in (None, DEFAULT_VERSION):
         document = documents.get_default_version()
-    elif document_version == "$LATEST":
+    elif document_version == LATEST_VERSION:
         document = documents.get_latest_version()
     else:
         document = documents.find_by_version(document_version)

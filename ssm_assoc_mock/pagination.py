@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Mapping, Union
+from typing import Any, Callable, Iterable, Mapping, TypeVar, Union
 
 from botocore.paginate import TokenDecoder, TokenEncoder
 
 from .exceptions import InvalidNextToken
 
 _PAGINATION_MEMBERS = ("NextToken", "MaxResults")
+DEFAULT_PAGE_SIZE = 50  # a list call without MaxResults
 
 
 def request_fingerprint(operation: str, params: Mapping[str, Any]) -> str:
@@ -57,3 +58,24 @@ def int_position(position: Position | None) -> int:
     if not isinstance(position, int):
         raise InvalidNextToken("The specified token isn't valid.")
     return position
+
+
+Item = TypeVar("Item")
+Rendered = TypeVar("Rendered")
+
+
+def page_of(
+    positioned: Iterable[tuple[Position, Item]], limit: int, fingerprint: str, render: Callable[[Item], Rendered]
+) -> tuple[list[Rendered], str | None]:
+    """One page: the first ``limit`` items rendered, and a token for the next page if one more follows.
+
+    ``positioned`` yields the matching items from the request's start on, each with the position a
+    token resumes at. It is read lazily and only one item past the page, so a page costs only what it
+    returns; an item is rendered only if it is on the page.
+    """
+    page: list[Rendered] = []
+    for position, item in positioned:
+        if len(page) == limit:
+            return page, encode_next_token(fingerprint, position)
+        page.append(render(item))
+    return page, None

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-import ssm_assoc_mock.models
+import ssm_assoc_mock.models.clock
 from ssm_assoc_mock import register_managed_instance, simulate_run
 
 from .helpers import (  # noqa: F401 (reuse_boto3_session is a fixture)
@@ -54,7 +54,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock(START)
-    monkeypatch.setattr(ssm_assoc_mock.models, "utcnow", fake)
+    monkeypatch.setattr(ssm_assoc_mock.models.clock, "utcnow", fake)
     return fake
 
 
