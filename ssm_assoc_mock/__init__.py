@@ -12,8 +12,7 @@ from typing import Any, Mapping
 from .decorator import mock_ssm
 from .hook import install, is_installed, uninstall
 from .models import SSMAssociationBackend, association_backends, default_account_id
-from .targets import PLATFORM_TYPES, ManagedInstance
-from .validation import matches_model_pattern, member_shape
+from .targets import ManagedInstance
 
 __version__ = "0.1.0"
 __all__ = [
@@ -54,25 +53,16 @@ def register_managed_instance(
     """Make ``instance_id`` a managed node, as SSM Agent's registration does on a real node.
 
     Call it inside an active mock: moto's reset at the start of a mock clears it.
-    Instance ids are ``i-`` plus 8 or 17 characters, or ``mi-`` plus 17 (hybrid nodes).
+    Instance ids are ``i-`` plus 8 or 17 characters, or ``mi-`` plus 17 (hybrid nodes);
+    another id, or a platform type outside the model's, is a ``ValueError``.
     """
-    if not matches_model_pattern(member_shape("CreateAssociationRequest", "InstanceId"), instance_id):
-        raise ValueError(f"{instance_id!r} is not an instance id: use i- plus 8 or 17 characters, or mi- plus 17")
-    if platform_type not in PLATFORM_TYPES:
-        raise ValueError(f"platform_type must be one of {', '.join(PLATFORM_TYPES)}, not {platform_type!r}")
-    defaults = {
-        "Linux": ("Amazon Linux", "2"),
-        "Windows": ("Microsoft Windows Server 2022 Datacenter", "10.0.20348"),
-        "MacOS": ("macOS", "14.0"),
-    }
-    default_name, default_version = defaults[platform_type]
     instance = ManagedInstance(
         instance_id=instance_id,
         platform_type=platform_type,
-        platform_name=platform_name or default_name,
-        platform_version=platform_version or default_version,
+        platform_name=platform_name or "",
+        platform_version=platform_version,
         tags=dict(tags or {}),
-        computer_name=computer_name or f"{instance_id}.localdomain",
+        computer_name=computer_name or "",
     )
     return backend(account_id, region_name).register_managed_instance(instance)
 

@@ -342,11 +342,9 @@ class AssociationResource(CloudFormationModel):
                 "stack-id": stack_id,
                 "logical-id": logical_id,
             }
-            with backend.lock:
-                backend.tagger.tag_resource(
-                    association_id,
-                    [{"Key": SYSTEM_TAG_PREFIX + key, "Value": value} for key, value in system_tags.items()],
-                )
+            backend.add_service_tags(
+                "Association", association_id, {SYSTEM_TAG_PREFIX + key: value for key, value in system_tags.items()}
+            )
         return cls(account_id, region_name, association_id, logical_id, stack_id, properties)
 
     @classmethod
@@ -380,12 +378,10 @@ class AssociationResource(CloudFormationModel):
         new_tags = properties.get("Tags") or []
         try:
             validate_request("UpdateAssociation", request)
-            with backend.lock:  # the settings and the tags change together, or neither
-                if new_tags != (original.properties.get("Tags") or []):
-                    validate_request("CreateAssociation", {"Name": properties["Name"], "Tags": new_tags})
-                    backend._check_tags(new_tags)
-                backend.update_association(request)
-                _replace_user_tags(backend, original.association_id, new_tags)
+            if new_tags != (original.properties.get("Tags") or []):
+                validate_request("CreateAssociation", {"Name": properties["Name"], "Tags": new_tags})
+            # The settings and the tags change together, or neither.
+            backend.update_association(request, tags=new_tags)
         except SSMAssociationError as error:
             raise ResourceFailed(logical_id, handler_failure_reason(error)) from error
         original.properties = properties
@@ -412,15 +408,6 @@ def _delete_association(backend: SSMAssociationBackend, association_id: str, log
     except SSMAssociationError as error:
         if error.code != "AssociationDoesNotExist":
             raise ResourceFailed(logical_id, handler_failure_reason(error)) from error
-
-
-def _replace_user_tags(backend: SSMAssociationBackend, association_id: str, tags: list[dict[str, str]]) -> None:
-    current = backend.tagger.list_tags_for_resource(association_id).get("Tags", [])
-    stale = [tag["Key"] for tag in current if not tag["Key"].startswith(SYSTEM_TAG_PREFIX)]
-    if stale:
-        backend.tagger.untag_resource_using_names(association_id, stale)
-    if tags:
-        backend.tagger.tag_resource(association_id, tags)
 
 
 # --- failures: what CloudFormation does when a resource fails ----------------------------------

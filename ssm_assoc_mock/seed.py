@@ -38,8 +38,8 @@ from moto.ssm.models import ssm_backends
 
 from .exceptions import SSMAssociationError
 from .models import association_backends, default_account_id
-from .targets import PLATFORM_TYPES
-from .validation import matches_model_pattern, member_shape, operation_model, validate_request
+from .targets import ManagedInstance
+from .validation import operation_model, validate_request
 
 DEFAULT_REGION = "us-east-1"
 SCOPE_KEYS = ("account", "region", "documents", "managed_instances", "associations")
@@ -245,7 +245,7 @@ def _check_scope(scope: _Scope, source: str | None) -> None:
         _reject_unknown_keys(item, _members("CreateDocument"), label, source)
     for label, item in _entries(scope, "managed_instances", source):
         _reject_unknown_keys(item, MANAGED_INSTANCE_KEYS, label, source)
-        _guard(label, source, managed_instance_arguments, item)
+        _guard(label, source, managed_instance, item)
     for label, item in _entries(scope, "associations", source):
         _reject_unknown_keys(item, (*_members("CreateAssociation"), RUNS_KEY), label, source)
         _guard(label, source, validate_request, "CreateAssociation", _create_request(item))
@@ -261,11 +261,11 @@ def _load_scope(scope: _Scope, report: SeedReport, source: str | None) -> None:
         request = _document_request(item)
         _guard(label, source, _create_document, documents, request)
         report.documents.append(f"{where}/{request['Name']}")
-    for label, item in _entries(scope, "managed_instances", source):
-        arguments = managed_instance_arguments(item)
-        _guard(label, source, _register, arguments, scope)
-        report.managed_instances.append(f"{where}/{arguments['instance_id']}")
     backend = association_backends[scope.account][scope.region]
+    for label, item in _entries(scope, "managed_instances", source):
+        instance = _guard(label, source, managed_instance, item)
+        backend.register_managed_instance(instance)
+        report.managed_instances.append(f"{where}/{instance.instance_id}")
     for label, item in _entries(scope, "associations", source):
         description = _guard(label, source, backend.create_association, _create_request(item))
         association_id = description["AssociationId"]
@@ -352,7 +352,8 @@ def _create_document(backend: Any, request: Mapping[str, Any]) -> None:
     )
 
 
-def managed_instance_arguments(item: Mapping[str, Any]) -> dict[str, Any]:
+def managed_instance(item: Mapping[str, Any]) -> ManagedInstance:
+    """The managed instance a seed entry (or the server's control) registers; ``ValueError`` if it is not one."""
     instance_id = item.get("InstanceId")
     if not isinstance(instance_id, str):
         raise ValueError(f"InstanceId is required and must be a string, not {_type_name(instance_id)}")
@@ -363,33 +364,24 @@ def managed_instance_arguments(item: Mapping[str, Any]) -> dict[str, Any]:
         tags = {tag["Key"]: tag["Value"] for tag in tags}
     if not isinstance(tags, Mapping) or not all(isinstance(v, str) and isinstance(k, str) for k, v in tags.items()):
         raise ValueError('Tags must be an object {"Key": "Value"} or a list of {"Key": ..., "Value": ...}')
-    if not matches_model_pattern(member_shape("CreateAssociationRequest", "InstanceId"), instance_id):
-        raise ValueError(
-            f"InstanceId {instance_id!r} is not an instance id: use i- plus 8 or 17 characters, or mi- plus 17"
-        )
-    platform = item.get("PlatformType", "Linux")
-    if platform not in PLATFORM_TYPES:
-        raise ValueError(f"PlatformType must be one of {', '.join(PLATFORM_TYPES)}, not {platform!r}")
-    arguments: dict[str, Any] = {"instance_id": instance_id, "tags": dict(tags)}
-    for key, argument in (
-        ("PlatformType", "platform_type"),
-        ("PlatformName", "platform_name"),
-        ("PlatformVersion", "platform_version"),
-        ("ComputerName", "computer_name"),
-    ):
-        value = item.get(key)
-        if value is not None:
-            if not isinstance(value, str):
-                raise ValueError(f"{key} must be a string, not {_type_name(value)}")
-            arguments[argument] = value
-    return arguments
+    details = {
+        key: _optional_string(item, key) for key in ("PlatformType", "PlatformName", "PlatformVersion", "ComputerName")
+    }
+    return ManagedInstance(
+        instance_id=instance_id,
+        tags=dict(tags),
+        platform_type=details["PlatformType"] or "Linux",
+        platform_name=details["PlatformName"] or "",
+        platform_version=details["PlatformVersion"] or "",
+        computer_name=details["ComputerName"] or "",
+    )
 
 
-def _register(arguments: Mapping[str, Any], scope: _Scope) -> None:
-    # The public function validates the id and platform and fills in platform defaults.
-    import ssm_assoc_mock
-
-    ssm_assoc_mock.register_managed_instance(**arguments, account_id=scope.account, region_name=scope.region)
+def _optional_string(item: Mapping[str, Any], key: str) -> str | None:
+    value = item.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"{key} must be a string, not {_type_name(value)}")
+    return value
 
 
 def _type_name(value: Any) -> str:

@@ -184,14 +184,11 @@ class Controls:
         return json_response({"status": "ok", "associations": hook.is_installed(), "seed": _str(self.seed_file)})
 
     def register_managed_instance(self, request: Request) -> Response:
-        import ssm_assoc_mock
-
         body = self.body(request)
         self.only(body, (*seed_module.MANAGED_INSTANCE_KEYS, "AccountId", "Region"))
         account, region = self.account(request, body), self.region(body)
         entry = {key: value for key, value in body.items() if key in seed_module.MANAGED_INSTANCE_KEYS}
-        arguments = seed_module.managed_instance_arguments(entry)
-        instance = ssm_assoc_mock.register_managed_instance(**arguments, account_id=account, region_name=region)
+        instance = association_backends[account][region].register_managed_instance(seed_module.managed_instance(entry))
         return json_response(_instance_json(instance, account, region), 201)
 
     def list_managed_instances(self, request: Request) -> Response:

@@ -48,14 +48,26 @@ REGISTER_HINT = (
 )
 
 
+# The platform name and version a node reports when its registration does not say.
+PLATFORM_DEFAULTS = {
+    "Linux": ("Amazon Linux", "2"),
+    "Windows": ("Microsoft Windows Server 2022 Datacenter", "10.0.20348"),
+    "MacOS": ("macOS", "14.0"),
+}
+
+
 @dataclass
 class ManagedInstance:
-    """A node registered as managed without a moto EC2 instance behind it."""
+    """A node registered as managed without a moto EC2 instance behind it.
+
+    Built from a registration (the Python API, a seed file, the server's control), it checks
+    the id and the platform type (``ValueError``) and fills in what a registration leaves out.
+    """
 
     instance_id: str
     platform_type: str = "Linux"
-    platform_name: str = "Amazon Linux"
-    platform_version: str = "2"
+    platform_name: str = ""
+    platform_version: str = ""
     tags: dict[str, str] = field(default_factory=dict)
     ping_status: str = "Online"
     agent_version: str = "3.3.987.0"
@@ -64,6 +76,19 @@ class ManagedInstance:
     iam_role: str = ""
     activation_id: str = ""
     registered_at: datetime = field(default_factory=utcnow)
+
+    def __post_init__(self) -> None:
+        if not matches_model_pattern(member_shape("CreateAssociationRequest", "InstanceId"), self.instance_id):
+            raise ValueError(
+                f"InstanceId {self.instance_id!r} is not an instance id: use i- plus 8 or 17 characters, or mi- plus 17"
+            )
+        if self.platform_type not in PLATFORM_TYPES:
+            raise ValueError(f"PlatformType must be one of {', '.join(PLATFORM_TYPES)}, not {self.platform_type!r}")
+        default_name, default_version = PLATFORM_DEFAULTS[self.platform_type]
+        self.platform_name = self.platform_name or default_name
+        self.platform_version = self.platform_version or default_version
+        self.computer_name = self.computer_name or f"{self.instance_id}.localdomain"
+        self.tags = dict(self.tags)
 
     @property
     def resource_type(self) -> str:
@@ -116,12 +141,14 @@ class Node:
     def from_ec2(cls, instance: Any) -> Node:
         windows = str(getattr(instance, "platform", "") or "").lower() == "windows"
         tags = {tag["key"]: tag["value"] for tag in instance.get_tags()}
+        platform_type = "Windows" if windows else "Linux"
+        platform_name, platform_version = PLATFORM_DEFAULTS[platform_type]
         return cls(
             instance_id=instance.id,
             tags=tags,
-            platform_type="Windows" if windows else "Linux",
-            platform_name="Microsoft Windows Server 2022 Datacenter" if windows else "Amazon Linux",
-            platform_version="10.0.20348" if windows else "2",
+            platform_type=platform_type,
+            platform_name=platform_name,
+            platform_version=platform_version,
             resource_type="EC2Instance",
             source_type=_EC2_TYPE,
             ip_address=str(getattr(instance, "private_ip", "") or ""),

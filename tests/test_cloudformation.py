@@ -190,8 +190,8 @@ Outputs:
     assert described["ApplyOnlyAtCronInterval"] is True
     assert described["ScheduleOffset"] == 3
     association_id = described["AssociationId"]
-    tags = cloudformation.association_backends["123456789012"][REGION].tagger.list_tags_for_resource(association_id)
-    assert {tag["Key"]: tag["Value"] for tag in tags["Tags"]}.items() >= {
+    tags = ssm_client.list_tags_for_resource(ResourceType="Association", ResourceId=association_id)["TagList"]
+    assert {tag["Key"]: tag["Value"] for tag in tags}.items() >= {
         "team": "ops",
         "aws:cloudformation:stack-name": "inv",
         "aws:cloudformation:logical-id": "Inventory",

@@ -13,8 +13,6 @@ import uuid
 from datetime import datetime
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
-from moto.utilities.tagging_service import TaggingService
-
 from .. import documents as document_store
 from ..exceptions import (
     AssociationAlreadyExists,
@@ -43,6 +41,7 @@ from .clock import epoch_to_datetime, reported_now
 from .filters import association_filter
 from .room import Room
 from .runs import AssociationRunState, Execution, ExecutionTarget, pending_run_state
+from .tags import Tags, tags_after_adding, tags_replaced
 
 # Settings an association is created or updated with (AWS member names), in the order
 # AWS prints them. UpdateAssociation replaces all of them but Name and Targets.
@@ -132,14 +131,22 @@ class Association:
         "position",
         "run_state",
         "status",
+        "tags",
         "versions",
     )
 
     def __init__(
-        self, association_id: str, instance_id: str | None, settings: dict[str, Any], now: datetime, position: int
+        self,
+        association_id: str,
+        instance_id: str | None,
+        settings: dict[str, Any],
+        now: datetime,
+        position: int,
+        tags: dict[str, str],
     ) -> None:
         self.association_id = association_id
         self.instance_id = instance_id
+        self.tags = tags
         self.created = now
         self.versions = [AssociationVersion(1, now, settings)]
         self.status: dict[str, Any] | None = (
@@ -221,8 +228,6 @@ class AssociationsRoom(Room):
     managed_node: Callable[[str], Node]
     observe: Callable[[Association], Association]
     forget_runs: Callable[[Association], None]
-    tagger: TaggingService
-    _check_tags: Callable[[list[dict[str, str]]], None]
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
@@ -286,8 +291,7 @@ class AssociationsRoom(Room):
     def _create(self, request: Mapping[str, Any]) -> Association:
         instance_id = request.get("InstanceId")
         settings = self._checked_settings(request, instance_id=instance_id, creating=True)
-        tags = list(request.get("Tags") or [])
-        self._check_tags(tags)
+        tags = tags_after_adding({}, request.get("Tags") or [], with_new_resource=True)
         if instance_id:
             key = (document_store.document_name_from(settings["Name"])[0], instance_id)
             if key in self._legacy:
@@ -298,12 +302,10 @@ class AssociationsRoom(Room):
         association_id = str(uuid.uuid4())
         while association_id in self.associations:  # pragma: no cover - uuid4 collision
             association_id = str(uuid.uuid4())
-        association = Association(association_id, instance_id, settings, reported_now(), len(self._order))
+        association = Association(association_id, instance_id, settings, reported_now(), len(self._order), tags)
         self.associations[association_id] = association
         self._order.append(association)
         self._index(association)
-        if tags:
-            self.tagger.tag_resource(association_id, tags)
         return association
 
     def _index(self, association: Association) -> None:
@@ -521,7 +523,9 @@ class AssociationsRoom(Room):
 
     # --- updates -----------------------------------------------------------------
 
-    def update_association(self, request: Mapping[str, Any]) -> dict[str, Any]:
+    def update_association(self, request: Mapping[str, Any], tags: Tags | None = None) -> dict[str, Any]:
+        """UpdateAssociation; ``tags``, when given, replace the association's own tags in the same step
+        (CloudFormation's update: the API's UpdateAssociation has no Tags)."""
         with self.lock:
             association = self.get(request["AssociationId"])
             expected = request.get("AssociationVersion")
@@ -546,6 +550,8 @@ class AssociationsRoom(Room):
                 if merged.get("TargetMaps") and "Targets" not in request:
                     merged.pop("Targets")
             settings = self._checked_settings(merged, instance_id=association.instance_id, creating=False)
+            if tags is not None:
+                association.tags = tags_replaced(association.tags, tags)
             self._unindex(association)
             association.versions.append(AssociationVersion(len(association.versions) + 1, reported_now(), settings))
             association.overview = {"Status": "Pending", "DetailedStatus": "Creating"}
@@ -578,7 +584,6 @@ class AssociationsRoom(Room):
             self._unindex(association)
             del self.associations[association.association_id]
             self._order[association.position] = None
-            self.tagger.delete_all_tags_for_resource(association.association_id)
             self.forget_runs(association)
 
 
