@@ -1,17 +1,21 @@
-"""Shared helpers for the association lifecycle tests: error assertions and documents."""
+"""Shared helpers and constants for the tests: error assertions, documents, EC2 instances, pages.
+
+The shared fixtures are in ``conftest.py`` beside this module.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Callable
 
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from moto.core.config import default_user_config
 
 import ssm_assoc_mock
 
@@ -22,23 +26,17 @@ HYBRID_INSTANCE = "mi-0123456789abcdef0"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 TAG_TARGETS = [{"Key": "tag:Environment", "Values": ["Production"]}]
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+# A Command association's request, for tests that need any association.
+SHELL = {"Name": "AWS-RunShellScript", "Parameters": {"commands": ["id"]}}
+# moto accepts any AMI id for run_instances; this is the one moto's own tests use.
+AMI = "ami-12c6146b"
 VALIDATION_MESSAGE = re.compile(
     r"^(1 validation error|[2-9]\d* validation errors) detected: "
     r"Value (null|'.*') at '[a-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)*' failed to satisfy constraint: Member must .+$",
     re.DOTALL,
 )
-
-
-@pytest.fixture
-def reuse_boto3_session(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep boto3's default session across mocks (moto's documented ``core.reset_boto3_session`` option).
-
-    By default every mock start throws the session away, and the next ``boto3.client`` reloads
-    botocore's SSM model: about 0.3 s per test. These tests never create a session outside a mock
-    and use fake credentials only, so reusing it changes nothing they check.
-    The fixture tests (test_fixtures.py) do not use this: they check the fixtures as shipped.
-    """
-    monkeypatch.setitem(default_user_config["core"], "reset_boto3_session", False)
 
 
 def expect_error(call: Callable[..., Any], code: str, *mentions: str, **kwargs: Any) -> str:
@@ -53,6 +51,25 @@ def expect_error(call: Callable[..., Any], code: str, *mentions: str, **kwargs: 
     for mention in mentions:
         assert mention in message, f"{code} message {message!r} does not mention {mention!r}"
     return message
+
+
+@functools.lru_cache(maxsize=1)
+def ec2_client() -> Any:
+    """One EC2 client for the whole run: building one costs about 0.1 s (EC2 has hundreds of methods).
+
+    moto intercepts every botocore client while a mock is active, whenever the client was made.
+    """
+    return boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing").client(
+        "ec2", region_name=REGION
+    )
+
+
+def run_ec2(count: int = 1, tags: dict[str, str] | None = None, region_name: str = REGION) -> list[str]:
+    """Start ``count`` running moto EC2 instances (managed nodes) with ``tags``; their ids, sorted."""
+    ec2 = ec2_client() if region_name == REGION else boto3.client("ec2", region_name=region_name)
+    specs = [{"ResourceType": "instance", "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}] if tags else []
+    reservation = ec2.run_instances(ImageId=AMI, MinCount=count, MaxCount=count, TagSpecifications=specs)
+    return sorted(instance["InstanceId"] for instance in reservation["Instances"])
 
 
 def unvalidated_client(region_name: str = REGION) -> Any:

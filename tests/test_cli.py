@@ -15,8 +15,7 @@ from moto import mock_aws
 from ssm_assoc_mock.__main__ import SEED_CLI_ARGUMENTS, aws_cli_command, aws_cli_environment, main
 from ssm_assoc_mock.server import READY_PREFIX, ServerProcess
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
+from .helpers import EXAMPLES
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,8 @@ from botocore.exceptions import ClientError
 import ssm_assoc_mock
 from ssm_assoc_mock import cloudformation
 
+from .helpers import INSTANCE, OTHER_INSTANCE, REGION
 from .shapes import assert_output_shape
-
-INSTANCE = "i-1234567890abcdef0"
-OTHER_INSTANCE = "i-0fedcba0987654321"
-REGION = "us-east-1"
 
 Render = Callable[[dict[str, Any]], str]
 

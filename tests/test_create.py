@@ -10,14 +10,13 @@ import pytest
 
 from ssm_assoc_mock import SSMAssociationBackend
 
-from .helpers import (  # noqa: F401 (reuse_boto3_session is a fixture)
+from .helpers import (
     INSTANCE,
     OTHER_INSTANCE,
     TAG_TARGETS,
     UUID,
     command_document,
     expect_error,
-    reuse_boto3_session,
 )
 from .shapes import assert_output_shape
 

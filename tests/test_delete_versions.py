@@ -9,13 +9,12 @@ import pytest
 
 from ssm_assoc_mock import register_managed_instance
 
-from .helpers import (  # noqa: F401 (reuse_boto3_session is a fixture)
+from .helpers import (
     INSTANCE,
     OTHER_INSTANCE,
     TAG_TARGETS,
     UNKNOWN_ID,
     expect_error,
-    reuse_boto3_session,
 )
 from .shapes import assert_output_shape
 

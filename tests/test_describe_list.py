@@ -10,20 +10,18 @@ import pytest
 import ssm_assoc_mock
 from ssm_assoc_mock import register_managed_instance
 
-from .helpers import (  # noqa: F401 (reuse_boto3_session is a fixture)
+from .helpers import (
     INSTANCE,
     OTHER_INSTANCE,
+    SHELL,
     TAG_TARGETS,
     UNKNOWN_ID,
     expect_error,
-    reuse_boto3_session,
     set_last_execution,
 )
 from .shapes import assert_output_shape
 
 pytestmark = pytest.mark.usefixtures("reuse_boto3_session")
-
-SHELL = {"Name": "AWS-RunShellScript", "Parameters": {"commands": ["id"]}}
 
 
 def _targets_association(ssm_client: Any, **overrides: Any) -> dict[str, Any]:

@@ -11,31 +11,24 @@ import pytest
 import ssm_assoc_mock.models.clock
 from ssm_assoc_mock import register_managed_instance, simulate_run
 
-from .helpers import (  # noqa: F401 (reuse_boto3_session is a fixture)
+from .helpers import (
     HYBRID_INSTANCE,
     INSTANCE,
     OTHER_INSTANCE,
+    SHELL,
     UNKNOWN_ID,
     VALIDATION_MESSAGE,
     automation_document,
     collect,
     expect_error,
-    reuse_boto3_session,
 )
 from .shapes import assert_output_shape
 
 pytestmark = pytest.mark.usefixtures("reuse_boto3_session", "no_default_amis")
 
-SHELL = {"Name": "AWS-RunShellScript", "Parameters": {"commands": ["id"]}}
 PROD = [{"Key": "tag:Env", "Values": ["prod"]}]
 # Runs happen at whole minutes plus 250.5 ms: the half millisecond is below what the API reports.
 START = datetime(2024, 5, 1, 12, 0, 0, 250500)
-
-
-@pytest.fixture
-def no_default_amis(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Skip loading moto's catalogue of public AMIs when a run first lists EC2 instances (about 0.3 s a test)."""
-    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
 
 class Clock:

@@ -35,11 +35,10 @@ import ssm_assoc_mock
 from ssm_assoc_mock.responses import HANDLERS
 from ssm_assoc_mock.validation import compile_model_pattern, operation_model
 
+from .helpers import INSTANCE, REGION
 from .shapes import assert_output_shape
 
-REGION = "us-east-1"
 OPERATIONS = sorted(HANDLERS)
-INSTANCE_ID = "i-1234567890abcdef0"
 # How far past a lower bound a generated collection or unconstrained string may grow.
 SPAN = 3
 TEXT_SPAN = 24
@@ -352,7 +351,7 @@ def seed_state(client: Any) -> dict[str, list[Any]]:
     Returns hints: member name -> known-good values, mixed into the generated strings so
     that requests reach the behaviour behind the lookups, not only the 'not found' errors.
     """
-    ssm_assoc_mock.register_managed_instance(INSTANCE_ID, region_name=REGION, tags={"Env": "prod"})
+    ssm_assoc_mock.register_managed_instance(INSTANCE, region_name=REGION, tags={"Env": "prod"})
     content = {
         "schemaVersion": "2.2",
         "description": "fuzz",
@@ -360,10 +359,10 @@ def seed_state(client: Any) -> dict[str, list[Any]]:
         "mainSteps": [{"action": "aws:runShellScript", "name": "run", "inputs": {"runCommand": "{{ commands }}"}}],
     }
     client.create_document(Content=json.dumps(content), Name="fuzz-command-doc", DocumentType="Command")
-    legacy = client.create_association(Name="AWS-UpdateSSMAgent", InstanceId=INSTANCE_ID)["AssociationDescription"]
+    legacy = client.create_association(Name="AWS-UpdateSSMAgent", InstanceId=INSTANCE)["AssociationDescription"]
     targeted = client.create_association(
         Name="AWS-RunShellScript",
-        Targets=[{"Key": "InstanceIds", "Values": [INSTANCE_ID]}],
+        Targets=[{"Key": "InstanceIds", "Values": [INSTANCE]}],
         Parameters={"commands": ["echo hello"]},
         ScheduleExpression="rate(30 minutes)",
         AssociationName="fuzz-targets",
@@ -371,7 +370,7 @@ def seed_state(client: Any) -> dict[str, list[Any]]:
     association_ids = [legacy["AssociationId"], targeted["AssociationId"]]
     return {
         "Name": ["AWS-UpdateSSMAgent", "AWS-RunShellScript", "fuzz-command-doc"],
-        "InstanceId": [INSTANCE_ID],
+        "InstanceId": [INSTANCE],
         "AssociationId": association_ids,
         "ResourceId": association_ids,
         "ResourceType": ["Association"],
@@ -379,8 +378,8 @@ def seed_state(client: Any) -> dict[str, list[Any]]:
         "DocumentVersion": ["$DEFAULT", "$LATEST", "1"],
         "ScheduleExpression": ["rate(30 minutes)", "cron(0 2 ? * SUN *)", "rate(1 day)"],
         "Key": ["InstanceIds", "tag:Env"],
-        "Values": [INSTANCE_ID, "prod"],
-        "Value": ["AWS-UpdateSSMAgent", INSTANCE_ID, "Pending"],
+        "Values": [INSTANCE, "prod"],
+        "Value": ["AWS-UpdateSSMAgent", INSTANCE, "Pending"],
         "Parameters": [{"commands": ["echo fuzz"]}, {}],
     }
 

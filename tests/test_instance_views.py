@@ -3,58 +3,31 @@ DescribeInstanceInformation, with their filters, pagination and errors (referenc
 
 from __future__ import annotations
 
-import functools
 import json
 from typing import Any
 
-import boto3
 import pytest
 import yaml
 
 from ssm_assoc_mock import register_managed_instance, simulate_run
 
-from .helpers import (  # noqa: F401 (reuse_boto3_session is a fixture)
+from .helpers import (
     HYBRID_INSTANCE,
     INSTANCE,
     OTHER_INSTANCE,
-    REGION,
+    SHELL,
     VALIDATION_MESSAGE,
     collect,
     command_document,
+    ec2_client,
     expect_error,
-    reuse_boto3_session,
+    run_ec2,
 )
 from .shapes import assert_output_shape
 
 pytestmark = pytest.mark.usefixtures("reuse_boto3_session", "no_default_amis")
 
-SHELL = {"Name": "AWS-RunShellScript", "Parameters": {"commands": ["id"]}}
-AMI = "ami-12c6146b"
 UNMANAGED = "i-0ddddddddddddddd0"
-
-
-@pytest.fixture
-def no_default_amis(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Skip loading moto's catalogue of public AMIs (about 0.3 s a test); run_instances accepts any id."""
-    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
-
-
-@functools.lru_cache(maxsize=1)
-def ec2_client() -> Any:
-    """One EC2 client for the whole module: building one costs about 0.1 s (EC2 has hundreds of methods).
-
-    moto intercepts every botocore client while a mock is active, whenever the client was made.
-    """
-    return boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing").client(
-        "ec2", region_name=REGION
-    )
-
-
-def run_ec2(count: int = 1, tags: dict[str, str] | None = None) -> list[str]:
-    ec2 = ec2_client()
-    specs = [{"ResourceType": "instance", "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}] if tags else []
-    reservation = ec2.run_instances(ImageId=AMI, MinCount=count, MaxCount=count, TagSpecifications=specs)
-    return sorted(instance["InstanceId"] for instance in reservation["Instances"])
 
 
 def create(ssm_client: Any, **kwargs: Any) -> str:

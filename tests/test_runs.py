@@ -14,36 +14,21 @@ import pytest
 import ssm_assoc_mock
 from ssm_assoc_mock import register_managed_instance, simulate_run
 
-from .helpers import (  # noqa: F401 (reuse_boto3_session is a fixture)
+from .helpers import (
     HYBRID_INSTANCE,
     INSTANCE,
     OTHER_INSTANCE,
     REGION,
+    SHELL,
     UNKNOWN_ID,
     UUID,
     automation_document,
     expect_error,
-    reuse_boto3_session,
+    run_ec2,
 )
 from .shapes import assert_output_shape
 
 pytestmark = pytest.mark.usefixtures("reuse_boto3_session", "no_default_amis")
-
-SHELL = {"Name": "AWS-RunShellScript", "Parameters": {"commands": ["id"]}}
-AMI = "ami-12c6146b"
-
-
-@pytest.fixture
-def no_default_amis(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Skip loading moto's catalogue of public AMIs (about 0.5 s per test); run_instances accepts any id."""
-    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
-
-
-def run_ec2(count: int = 1, tags: dict[str, str] | None = None, region_name: str = REGION) -> list[str]:
-    ec2 = boto3.client("ec2", region_name=region_name)
-    specs = [{"ResourceType": "instance", "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}] if tags else []
-    reservation = ec2.run_instances(ImageId=AMI, MinCount=count, MaxCount=count, TagSpecifications=specs)
-    return sorted(instance["InstanceId"] for instance in reservation["Instances"])
 
 
 def create(ssm_client: Any, **kwargs: Any) -> str:

@@ -11,9 +11,8 @@ from botocore.exceptions import ClientError
 
 from ssm_assoc_mock.__main__ import SEED_STATUS, run_demo
 
+from .helpers import INSTANCE
 from .shapes import assert_output_shape
-
-INSTANCE = "i-1234567890abcdef0"
 
 
 def test_seed_example_returns_every_documented_field(ssm_client: Any, managed_instance: Any) -> None:

@@ -13,9 +13,9 @@ from moto.ssm.models import ssm_backends
 from ssm_assoc_mock import association_backends
 from ssm_assoc_mock.seed import EXAMPLE_SEED, SeedError, load_seed, load_seed_file, parse_seed_text, read_seed_file
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+from .helpers import EXAMPLES, INSTANCE
+
 ACCOUNT = "123456789012"
-INSTANCE = "i-1234567890abcdef0"
 
 
 @pytest.fixture(autouse=True)

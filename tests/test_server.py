@@ -18,7 +18,8 @@ from ssm_assoc_mock.exceptions import AssociationDoesNotExist
 from ssm_assoc_mock.seed import EXAMPLE_SEED
 from ssm_assoc_mock.server import AssociationServer
 
-INSTANCE = "i-1234567890abcdef0"
+from .helpers import INSTANCE
+
 OTHER_ACCOUNT = "111122223333"
 RACED_INSTANCE = "i-0ffffffffffffffff"
 # One session for every client: creating a session loads botocore's data again.

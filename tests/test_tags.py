@@ -9,12 +9,11 @@ import pytest
 
 import ssm_assoc_mock
 
-from .helpers import (  # noqa: F401 (reuse_boto3_session is a fixture)
+from .helpers import (
     HYBRID_INSTANCE,
     INSTANCE,
     UNKNOWN_ID,
     expect_error,
-    reuse_boto3_session,
 )
 from .shapes import assert_output_shape
 

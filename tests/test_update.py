@@ -10,13 +10,12 @@ import pytest
 import ssm_assoc_mock
 from ssm_assoc_mock import register_managed_instance
 
-from .helpers import (  # noqa: F401 (reuse_boto3_session is a fixture)
+from .helpers import (
     INSTANCE,
     TAG_TARGETS,
     UNKNOWN_ID,
     command_document,
     expect_error,
-    reuse_boto3_session,
 )
 from .shapes import assert_output_shape
 

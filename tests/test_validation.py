@@ -12,15 +12,14 @@ from botocore.exceptions import ClientError
 
 from ssm_assoc_mock import register_managed_instance
 
-from .helpers import (  # noqa: F401 (reuse_boto3_session is a fixture)
+from .helpers import (
     INSTANCE,
     REGION,
+    SHELL,
     TAG_TARGETS,
     VALIDATION_MESSAGE,
-    automation_document,
     command_document,
     expect_error,
-    reuse_boto3_session,
     send_json,
     unvalidated_client,
 )
@@ -28,7 +27,6 @@ from .shapes import assert_output_shape
 
 pytestmark = pytest.mark.usefixtures("reuse_boto3_session")
 
-SHELL = {"Name": "AWS-RunShellScript", "Parameters": {"commands": ["id"]}}
 NAME_PATTERN = r"^[a-zA-Z0-9_\-.:/]{3,128}$"
 ASSOCIATION_ID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
