@@ -5,8 +5,19 @@ The root ``conftest.py`` holds the hypothesis profiles and loads ``pytester``.
 
 from __future__ import annotations
 
+import signal
+import urllib.request
+from typing import TYPE_CHECKING, Iterator
+
 import pytest
 from moto.core.config import default_user_config
+
+from .helpers import EXAMPLES
+
+if TYPE_CHECKING:  # imported where used: the package's server and the CLI load only for the tests that need them
+    from ssm_assoc_mock.server import AssociationServer, ServerProcess
+
+    from .aws_cli import AwsCli
 
 
 @pytest.fixture
@@ -25,3 +36,64 @@ def reuse_boto3_session(monkeypatch: pytest.MonkeyPatch) -> None:
 def no_default_amis(monkeypatch: pytest.MonkeyPatch) -> None:
     """Skip loading moto's catalogue of public AMIs (about 0.3 s a test); run_instances accepts any id."""
     monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+
+
+def _post(url: str, body: bytes = b"") -> None:
+    request = urllib.request.Request(url, data=body, method="POST")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status in (200, 201), response.read()
+
+
+# --- one AWS CLI and one served mock for the tests that need them ------------------------
+
+
+@pytest.fixture(scope="session")
+def aws_cli() -> Iterator[AwsCli]:
+    """The real AWS CLI (one worker process for the whole run); point it at a server with --endpoint-url."""
+    from .aws_cli import AwsCli
+
+    cli = AwsCli()
+    try:
+        yield cli
+    finally:
+        cli.close()
+
+
+@pytest.fixture(scope="session")
+def association_server() -> Iterator[AssociationServer]:
+    """moto's server with associations, in this process (a thread) for the whole run; use ``served_mock``."""
+    from ssm_assoc_mock.server import AssociationServer
+
+    with AssociationServer(port=0) as running:
+        yield running
+
+
+@pytest.fixture
+def served_mock(association_server: AssociationServer, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The URL of the in-process server, reset (``/moto-api/reset``) for this test, in moto's default account."""
+    monkeypatch.delenv("MOTO_ACCOUNT_ID", raising=False)
+    _post(f"{association_server.url}/moto-api/reset")
+    return association_server.url
+
+
+@pytest.fixture(scope="session")
+def server_process() -> Iterator[ServerProcess]:
+    """``python -m ssm_assoc_mock serve --seed examples/seed-multi-account.yaml`` for the whole run; use
+    ``served_process``. Stopped with SIGINT, which must end it cleanly."""
+    from ssm_assoc_mock.server import ServerProcess
+
+    server = ServerProcess(EXAMPLES / "seed-multi-account.yaml").start()
+    try:
+        yield server
+    finally:
+        status = server.stop(signal.SIGINT)
+        assert status == 0, server.stderr
+        assert server.stderr.rstrip().endswith("ssm-assoc-mock: stopped")
+
+
+@pytest.fixture
+def served_process(server_process: ServerProcess) -> ServerProcess:
+    """The server process, reset and seeded again from its seed file for this test."""
+    _post(f"{server_process.url}/moto-api/reset")
+    _post(f"{server_process.url}/ssm-assoc-mock/seed")
+    return server_process

@@ -1,61 +1,42 @@
-"""The command line: ``serve`` in a child process driven by the real AWS CLI, and ``demo``."""
+"""The command line: ``serve`` in a child process (the shared ``served_process``) driven by the real AWS CLI, and
+``demo``."""
 
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
 import urllib.request
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from moto import mock_aws
 
-from ssm_assoc_mock.__main__ import SEED_CLI_ARGUMENTS, aws_cli_command, aws_cli_environment, main
+from ssm_assoc_mock.__main__ import SEED_CLI_ARGUMENTS, main
 from ssm_assoc_mock.server import READY_PREFIX, ServerProcess
 
-from .helpers import EXAMPLES
+from .aws_cli import AwsCli
 
 
-@pytest.fixture(scope="module")
-def served() -> Iterator[ServerProcess]:
-    """``python -m ssm_assoc_mock serve --seed examples/seed-multi-account.yaml``; stopped with SIGINT."""
-    server = ServerProcess(EXAMPLES / "seed-multi-account.yaml").start()
-    try:
-        yield server
-    finally:
-        status = server.stop(signal.SIGINT)
-        assert status == 0, server.stderr
-        assert server.stderr.rstrip().endswith("ssm-assoc-mock: stopped")
-
-
-def aws(url: str, *arguments: str, check: bool = True) -> Any:
-    """Run ``aws <arguments> --endpoint-url URL --output json``; the decoded output, or the completed process."""
-    completed = subprocess.run(
-        [*aws_cli_command(), *arguments, "--endpoint-url", url, "--output", "json"],
-        env=aws_cli_environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+def aws(cli: AwsCli, url: str, *arguments: str, check: bool = True) -> Any:
+    """Run ``aws <arguments> --endpoint-url URL --output json``: the decoded output, or (status, stderr)."""
+    status, stdout, stderr = cli.run([*arguments, "--endpoint-url", url, "--output", "json"])
     if not check:
-        return completed
-    assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout) if completed.stdout.strip() else None
+        return status, stderr
+    assert status == 0, stderr
+    return json.loads(stdout) if stdout.strip() else None
 
 
-def test_seed_is_loaded_before_serving(served: ServerProcess) -> None:
-    with urllib.request.urlopen(f"{served.url}/ssm-assoc-mock/managed-instances", timeout=30) as response:
+def test_seed_is_loaded_before_serving(served_process: ServerProcess) -> None:
+    with urllib.request.urlopen(f"{served_process.url}/ssm-assoc-mock/managed-instances", timeout=30) as response:
         instances = json.loads(response.read())["ManagedInstances"]
     assert {item["InstanceId"] for item in instances} == {"i-0a1b2c3d4e5f60718", "mi-0123456789abcdef0"}
-    assert "seeded 1 document, 3 managed instances, 3 associations" in served.stderr
+    assert "seeded 1 document, 3 managed instances, 3 associations" in served_process.stderr
 
 
-def test_aws_cli_create_describe_list_and_error(served: ServerProcess) -> None:
+def test_aws_cli_create_describe_list_and_error(served_process: ServerProcess, aws_cli: AwsCli) -> None:
     created = aws(
-        served.url,
+        aws_cli,
+        served_process.url,
         "ssm",
         "create-association",
         "--name",
@@ -70,11 +51,11 @@ def test_aws_cli_create_describe_list_and_error(served: ServerProcess) -> None:
     association_id = created["AssociationId"]
     assert created["AssociationVersion"] == "1"
 
-    described = aws(served.url, "ssm", "describe-association", "--association-id", association_id)
+    described = aws(aws_cli, served_process.url, "ssm", "describe-association", "--association-id", association_id)
     assert described["AssociationDescription"]["Parameters"] == {"commands": ["uptime"]}
 
     # --page-size 1: the CLI follows NextToken itself, one association a request.
-    listed = aws(served.url, "ssm", "list-associations", "--page-size", "1")["Associations"]
+    listed = aws(aws_cli, served_process.url, "ssm", "list-associations", "--page-size", "1")["Associations"]
     assert [item["Name"] for item in listed] == [
         "Custom-RestartNginx",
         "AWS-UpdateSSMAgent",
@@ -82,18 +63,17 @@ def test_aws_cli_create_describe_list_and_error(served: ServerProcess) -> None:
     ]
     assert listed[-1]["AssociationId"] == association_id
 
-    missing = aws(
-        served.url,
+    status, stderr = aws(
+        aws_cli,
+        served_process.url,
         "ssm",
         "describe-association",
         "--association-id",
         "11111111-2222-3333-4444-555555555555",
         check=False,
     )
-    assert missing.returncode != 0
-    assert "An error occurred (AssociationDoesNotExist) when calling the DescribeAssociation operation" in (
-        missing.stderr
-    )
+    assert status != 0
+    assert "An error occurred (AssociationDoesNotExist) when calling the DescribeAssociation operation" in stderr
 
 
 def test_bad_seed_file_stops_the_server_before_it_serves(

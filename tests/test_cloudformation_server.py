@@ -1,8 +1,9 @@
-"""AWS::SSM::Association in server mode: a stack deployed through ``python -m ssm_assoc_mock serve``."""
+"""AWS::SSM::Association in server mode: a stack deployed through ``python -m ssm_assoc_mock serve`` (the shared
+``served_process``)."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
 
 import boto3
 import pytest
@@ -39,20 +40,14 @@ Outputs:""",
 )
 
 
-@pytest.fixture(scope="module")
-def server_url() -> Iterator[str]:
-    with ServerProcess() as process:
-        yield process.url
-
-
 def client(url: str, service: str) -> Any:
     return boto3.client(
         service, endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
     )
 
 
-def test_stack_in_a_moto_server_process(server_url: str) -> None:
-    cfn, ssm = client(server_url, "cloudformation"), client(server_url, "ssm")
+def test_stack_in_a_moto_server_process(served_process: ServerProcess) -> None:
+    cfn, ssm = client(served_process.url, "cloudformation"), client(served_process.url, "ssm")
 
     cfn.create_stack(StackName="served", TemplateBody=TEMPLATE)
     stack = cfn.describe_stacks(StackName="served")["Stacks"][0]

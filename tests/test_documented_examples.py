@@ -1,4 +1,4 @@
-"""The AWS CLI's documented examples for the association commands, run against one served mock.
+"""The AWS CLI's documented examples for the association commands, run against the served mock.
 
 The examples ship with the AWS CLI (``awscli/examples/ssm/<command>.rst``). Each test reads its
 example from there: the command (``aws ssm ...``) and the documented output. It sets up the state
@@ -23,26 +23,23 @@ from __future__ import annotations
 import fnmatch
 import importlib.util
 import json
-import os
 import re
 import shlex
-import subprocess
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping
 
 import boto3
 import pytest
 from botocore.config import Config
 
-from ssm_assoc_mock.__main__ import aws_cli_command, aws_cli_environment
-from ssm_assoc_mock.server import AssociationServer
+from .aws_cli import AwsCli
 
-# Located without importing awscli (see _CLI_WORKER for why it must not be imported here).
+# Located without importing awscli (tests/aws_cli.py says why it must not be imported here).
 _AWSCLI = importlib.util.find_spec("awscli")
 assert _AWSCLI is not None and _AWSCLI.origin is not None, "the AWS CLI (awscli) is not installed"
 EXAMPLES_DIR = Path(_AWSCLI.origin).resolve().parent / "examples" / "ssm"
@@ -296,18 +293,12 @@ def assert_as_documented(example_: Example, actual: Any, allow: Allowances) -> N
 # --- the served mock ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[AssociationServer]:
-    with AssociationServer(port=0) as running:
-        yield running
-
-
 class Mock:
     """The served mock: boto3 for set-up, HTTP controls, and the AWS CLI for the documented command."""
 
-    def __init__(self, url: str, cli_runner: CliRunner) -> None:
+    def __init__(self, url: str, aws_cli: AwsCli) -> None:
         self.url = url
-        self.cli_runner = cli_runner
+        self.aws_cli = aws_cli
         self.ssm = _session().client(
             "ssm",
             endpoint_url=url,
@@ -342,71 +333,9 @@ class Mock:
 
     def cli_arguments(self, arguments: tuple[str, ...]) -> Any:
         """``aws <arguments> --endpoint-url URL --output json``: the decoded output, or None if it printed nothing."""
-        status, stdout, stderr = self.cli_runner.run([*arguments, "--endpoint-url", self.url, "--output", "json"])
+        status, stdout, stderr = self.aws_cli.run([*arguments, "--endpoint-url", self.url, "--output", "json"])
         assert status == 0, f"aws {shlex.join(arguments)} failed:\n{stderr}"
         return json.loads(stdout) if stdout.strip() else None
-
-
-# The AWS CLI in a child process that runs one command per request line, each with a new
-# driver (a new botocore session), as ``python -m awscli`` would: a process start per command
-# costs a second or more. It must not run in the test process: awscli vendors its own botocore
-# and aliases ``import botocore`` to it only if it is imported before botocore (here moto and
-# boto3 import botocore first, and that botocore serialises timestamps differently).
-_CLI_WORKER = r"""
-import contextlib, io, json, sys
-import awscli.clidriver
-for line in sys.stdin:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            status = awscli.clidriver.create_clidriver().main(json.loads(line))
-        except SystemExit as stop:
-            status = stop.code if isinstance(stop.code, int) else 1
-    sys.__stdout__.write(json.dumps([status or 0, out.getvalue(), err.getvalue()]) + "\n")
-    sys.__stdout__.flush()
-"""
-
-
-class CliRunner:
-    """Runs AWS CLI commands in the worker, or (``DOCUMENTED_EXAMPLES_CLI=subprocess``) a process each."""
-
-    def __init__(self) -> None:
-        self.process: subprocess.Popen[str] | None = None
-        if os.environ.get("DOCUMENTED_EXAMPLES_CLI") != "subprocess":
-            self.process = subprocess.Popen(
-                [aws_cli_command()[0], "-c", _CLI_WORKER],
-                env=aws_cli_environment(REGION),
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-
-    def run(self, arguments: list[str]) -> tuple[int, str, str]:
-        if self.process is None:
-            completed = subprocess.run(
-                [*aws_cli_command(), *arguments],
-                env=aws_cli_environment(REGION),
-                capture_output=True,
-                text=True,
-                timeout=60,
-                stdin=subprocess.DEVNULL,
-            )
-            return completed.returncode, completed.stdout, completed.stderr
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(json.dumps(arguments) + "\n")
-        self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        assert line, f"the AWS CLI worker exited with status {self.process.wait(timeout=10)}"
-        status, stdout, stderr = json.loads(line)
-        return int(status), str(stdout), str(stderr)
-
-    def close(self) -> None:
-        if self.process is not None:
-            assert self.process.stdin is not None
-            self.process.stdin.close()
-            self.process.wait(timeout=30)
-            if self.process.stdout is not None:
-                self.process.stdout.close()
 
 
 @lru_cache(maxsize=1)
@@ -423,21 +352,9 @@ def _substituted(arguments: tuple[str, ...], ids: Mapping[str, str]) -> tuple[st
     return tuple(result)
 
 
-@pytest.fixture(scope="module")
-def cli_runner() -> Iterator[CliRunner]:
-    runner = CliRunner()
-    try:
-        yield runner
-    finally:
-        runner.close()
-
-
 @pytest.fixture
-def mock(server: AssociationServer, cli_runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> Mock:
-    monkeypatch.delenv("MOTO_ACCOUNT_ID", raising=False)
-    served = Mock(server.url, cli_runner)
-    served.control("/moto-api/reset")
-    return served
+def mock(served_mock: str, aws_cli: AwsCli) -> Mock:
+    return Mock(served_mock, aws_cli)
 
 
 def test_the_examples_parse() -> None:

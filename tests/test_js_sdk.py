@@ -10,13 +10,10 @@ import json
 import os
 import shutil
 import subprocess
-import urllib.request
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-
-from ssm_assoc_mock.server import AssociationServer
 
 JS = Path(__file__).resolve().parent.parent / "js"
 SCRIPT = JS / "ssm-client-check.mjs"
@@ -39,21 +36,11 @@ def node_or_skip() -> str:
     return node
 
 
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[AssociationServer]:
-    monkeypatch.delenv("MOTO_ACCOUNT_ID", raising=False)
-    with AssociationServer(port=0) as running:
-        reset = urllib.request.Request(f"{running.url}/moto-api/reset", method="POST")
-        with urllib.request.urlopen(reset, timeout=30):
-            pass
-        yield running
-
-
-def test_javascript_sdk_v3_create_describe_update_status_paginate_and_error(server: AssociationServer) -> None:
+def test_javascript_sdk_v3_create_describe_update_status_paginate_and_error(served_mock: str) -> None:
     node = node_or_skip()
 
     completed = subprocess.run(
-        [node, str(SCRIPT), server.url],
+        [node, str(SCRIPT), served_mock],
         capture_output=True,
         text=True,
         timeout=120,

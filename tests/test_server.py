@@ -6,7 +6,7 @@ import json
 import threading
 import urllib.error
 import urllib.request
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping
 
 import boto3
 import pytest
@@ -16,7 +16,6 @@ from botocore.exceptions import ClientError
 import ssm_assoc_mock
 from ssm_assoc_mock.exceptions import AssociationDoesNotExist
 from ssm_assoc_mock.seed import EXAMPLE_SEED
-from ssm_assoc_mock.server import AssociationServer
 
 from .helpers import INSTANCE
 
@@ -27,18 +26,10 @@ SESSION = boto3.session.Session()
 NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"}, max_pool_connections=20)
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[AssociationServer]:
-    with AssociationServer(port=0) as running:
-        yield running
-
-
 @pytest.fixture
-def url(server: AssociationServer, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.delenv("MOTO_ACCOUNT_ID", raising=False)
-    status, _ = call(server.url, "POST", "/moto-api/reset")
-    assert status == 200
-    return server.url
+def url(served_mock: str) -> str:
+    """The shared in-process server (``served_mock``), reset for this test."""
+    return served_mock
 
 
 def call(

@@ -13,7 +13,6 @@ import pytest
 from moto.moto_api import state_manager
 
 from ssm_assoc_mock.models import RUN_MODEL_NAME
-from ssm_assoc_mock.server import AssociationServer
 
 from .helpers import INSTANCE, REGION
 
@@ -114,31 +113,27 @@ def test_an_update_runs_the_association_again(ssm_client: Any, managed_instance:
     assert [item["AssociationVersion"] for item in executions(ssm_client, association_id)] == ["2", "1"]
 
 
-def test_the_transition_is_set_over_http_in_server_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_transition_is_set_over_http_in_server_mode(served_mock: str) -> None:
     import boto3
 
-    monkeypatch.delenv("MOTO_ACCOUNT_ID", raising=False)
-    with AssociationServer(port=0) as server:
+    def post(path: str, body: Any) -> None:
+        request = urllib.request.Request(f"{served_mock}{path}", data=json.dumps(body).encode(), method="POST")
+        with urllib.request.urlopen(request, timeout=30):
+            pass
 
-        def post(path: str, body: Any) -> None:
-            request = urllib.request.Request(f"{server.url}{path}", data=json.dumps(body).encode(), method="POST")
-            with urllib.request.urlopen(request, timeout=30):
-                pass
-
-        try:
-            post("/moto-api/reset", {})
-            post(
-                "/moto-api/state-manager/set-transition",
-                {"model_name": RUN_MODEL_NAME, "transition": {"progression": "immediate"}},
-            )
-            post("/ssm-assoc-mock/managed-instances", {"InstanceId": INSTANCE})
-            client = boto3.client(
-                "ssm", region_name=REGION, endpoint_url=server.url, aws_access_key_id="x", aws_secret_access_key="x"
-            )
-            association_id = client.create_association(
-                Name="AWS-RunShellScript", Targets=TARGETS, Parameters=PARAMETERS
-            )["AssociationDescription"]["AssociationId"]
-            described = client.describe_association(AssociationId=association_id)["AssociationDescription"]
-            assert described["Overview"]["Status"] == "Success"
-        finally:
-            post("/moto-api/state-manager/unset-transition", {"model_name": RUN_MODEL_NAME})
+    try:
+        post(
+            "/moto-api/state-manager/set-transition",
+            {"model_name": RUN_MODEL_NAME, "transition": {"progression": "immediate"}},
+        )
+        post("/ssm-assoc-mock/managed-instances", {"InstanceId": INSTANCE})
+        client = boto3.client(
+            "ssm", region_name=REGION, endpoint_url=served_mock, aws_access_key_id="x", aws_secret_access_key="x"
+        )
+        association_id = client.create_association(Name="AWS-RunShellScript", Targets=TARGETS, Parameters=PARAMETERS)[
+            "AssociationDescription"
+        ]["AssociationId"]
+        described = client.describe_association(AssociationId=association_id)["AssociationDescription"]
+        assert described["Overview"]["Status"] == "Success"
+    finally:
+        post("/moto-api/state-manager/unset-transition", {"model_name": RUN_MODEL_NAME})
