@@ -152,7 +152,7 @@ class Node:
             resource_type="EC2Instance",
             source_type=_EC2_TYPE,
             ip_address=str(getattr(instance, "private_ip", "") or ""),
-            computer_name=str(getattr(instance, "private_dns", "") or ""),
+            computer_name=str(getattr(instance, "private_dns_name", "") or ""),
             agent_version="3.3.987.0",
             ping_status=ONLINE if instance.state == "running" else "ConnectionLost",
             registered_at=getattr(instance, "launch_time_datetime", None),
