@@ -1,7 +1,10 @@
-"""Check parsed boto3 responses against botocore's output shapes.
+"""Check parsed boto3 responses against botocore's output shapes, with botocore's own validator.
 
-A response passes when every key is a member of its shape (no invented fields) and every
-value has the Python type botocore's parser produces for that shape.
+``botocore.validate.ParamValidator`` checks a request against its input shape: every key a member
+(no invented fields), required members present, lengths and numbers at least their minimum, every
+value of its type. A response is checked the same way against its output shape, with two rules
+stricter than for a request, because botocore's parser produces exactly these types: a timestamp
+is a ``datetime`` (not a string to parse), and a number is never a ``bool``.
 """
 
 from __future__ import annotations
@@ -10,50 +13,46 @@ import datetime
 from typing import Any
 
 import botocore.session
-from botocore.model import ListShape, MapShape, Shape, StructureShape
+from botocore.validate import ParamValidator
 
 _MODEL = botocore.session.get_session().get_service_model("ssm")
-_SCALARS: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "integer": (int,),
-    "long": (int,),
-    "boolean": (bool,),
-    "timestamp": (datetime.datetime,),
-    "double": (float, int),
-    "float": (float, int),
-}
 
 
-def shape_errors(shape: Shape, value: Any, path: str = "") -> list[str]:
-    if isinstance(shape, StructureShape):
-        if not isinstance(value, dict):
-            return [f"{path}: expected structure, got {type(value).__name__}"]
-        errors = []
-        for key, item in value.items():
-            if key == "ResponseMetadata" and not path:
-                continue
-            if key not in shape.members:
-                errors.append(f"{path}.{key}: not a member of {shape.name}")
-                continue
-            errors.extend(shape_errors(shape.members[key], item, f"{path}.{key}"))
-        return errors
-    if isinstance(shape, ListShape):
-        if not isinstance(value, list):
-            return [f"{path}: expected list, got {type(value).__name__}"]
-        return [error for i, item in enumerate(value) for error in shape_errors(shape.member, item, f"{path}[{i}]")]
-    if isinstance(shape, MapShape):
-        if not isinstance(value, dict):
-            return [f"{path}: expected map, got {type(value).__name__}"]
-        return [error for key, item in value.items() for error in shape_errors(shape.value, item, f"{path}[{key}]")]
-    expected = _SCALARS.get(shape.type_name)
-    if expected and (not isinstance(value, expected) or (shape.type_name != "boolean" and isinstance(value, bool))):
-        return [f"{path}: expected {shape.type_name}, got {type(value).__name__} {value!r}"]
-    return []
+class OutputValidator(ParamValidator):  # type: ignore[misc]  # botocore is untyped
+    """botocore's validator, with the types botocore's parser gives a timestamp and a number."""
+
+    def _validate_timestamp(self, param: Any, shape: Any, errors: Any, name: str) -> None:
+        if not isinstance(param, datetime.datetime):
+            errors.report(name, "invalid type", param=param, valid_types=[str(datetime.datetime)])
+
+    def _validate_integer(self, param: Any, shape: Any, errors: Any, name: str) -> None:
+        if isinstance(param, bool):
+            errors.report(name, "invalid type", param=param, valid_types=[str(int)])
+        else:
+            super()._validate_integer(param, shape, errors, name)
+
+    def _validate_long(self, param: Any, shape: Any, errors: Any, name: str) -> None:
+        if isinstance(param, bool):
+            errors.report(name, "invalid type", param=param, valid_types=[str(int)])
+        else:
+            super()._validate_long(param, shape, errors, name)
+
+    def _validate_double(self, param: Any, shape: Any, errors: Any, name: str) -> None:
+        if isinstance(param, bool):
+            errors.report(name, "invalid type", param=param, valid_types=[str(float), str(int)])
+        else:
+            super()._validate_double(param, shape, errors, name)
+
+    _validate_float = _validate_double
 
 
 def assert_output_shape(operation: str, response: dict[str, Any]) -> dict[str, Any]:
     """Assert ``response`` fits ``operation``'s output shape; return it for chaining."""
     shape = _MODEL.operation_model(operation).output_shape
-    errors = shape_errors(shape, response) if shape is not None else []
-    assert not errors, f"{operation} response does not match botocore's output shape: {errors}"
+    if shape is not None:
+        body = {key: value for key, value in response.items() if key != "ResponseMetadata"}
+        errors = OutputValidator().validate(body, shape)
+        assert not errors.has_errors(), (
+            f"{operation} response does not match botocore's output shape:\n{errors.generate_report()}"
+        )
     return response
