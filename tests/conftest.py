@@ -1,6 +1,10 @@
 """Fixtures shared by the test files (constants and plain helpers are in ``helpers.py``).
 
 The root ``conftest.py`` holds the hypothesis profiles and loads ``pytester``.
+
+A test that uses a fixture in ``SLOW_FIXTURES`` (a child process or a served mock) is marked
+``slow`` here; ``python -m pytest -m "not slow"`` leaves those out (the fast set), and so leaves out
+any test marked ``slow`` in its file (the fuzzing, the README's demo).
 """
 
 from __future__ import annotations
@@ -18,6 +22,17 @@ if TYPE_CHECKING:  # imported where used: the package's server and the CLI load 
     from ssm_assoc_mock.server import AssociationServer, ServerProcess
 
     from .aws_cli import AwsCli
+
+
+# Fixtures that start a child process or serve the mock over HTTP.
+SLOW_FIXTURES = frozenset({"aws_cli", "served_mock", "served_process", "pytester"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own -m deselection
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

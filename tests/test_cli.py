@@ -115,6 +115,7 @@ SEED_PAGE_OUTPUT = (
 )
 
 
+@pytest.mark.slow  # a server process and an AWS CLI process, as the README's main job starts them
 def test_demo_runs_the_seed_page_command_against_a_served_mock(capsys: pytest.CaptureFixture[str]) -> None:
     """The README's main job, ``python -m ssm_assoc_mock demo`` (its ``main``, to spare a process start)."""
     status = main(["demo"])

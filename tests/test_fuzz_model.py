@@ -12,6 +12,8 @@ later is fuzzed without touching this file. Strategies are derived from the mode
 
 Neither may produce HTTP 500, ``InternalServerError`` or a Python exception. The mock is
 started once per test function; each test runs its hypothesis loop inside it.
+
+Slow (``-m "not slow"`` leaves it out); ``HYPOTHESIS_PROFILE=deep`` runs many more examples.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from ssm_assoc_mock.validation import compile_model_pattern, operation_model
 from .helpers import INSTANCE, REGION
 from .shapes import assert_output_shape
 
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("reuse_boto3_session")]
 OPERATIONS = sorted(HANDLERS)
 # How far past a lower bound a generated collection or unconstrained string may grow.
 SPAN = 3
@@ -446,9 +449,15 @@ def test_invalid_requests_are_rejected(operation: str, aws_credentials: None) ->
         client = boto3.client("ssm", region_name=REGION, config=Config(parameter_validation=False))
         hints = seed_state(client)
 
+        # One strategy per forced path, built once: hypothesis works out a new strategy's properties
+        # (emptiness, regexes) on its first draw, which cost more than the request itself.
+        forced: dict[Path, st.SearchStrategy[Any]] = {}
+
         @given(data=st.data(), site=st.sampled_from(sites))
         def check(data: st.DataObject, site: Site) -> None:
-            request = data.draw(valid_value(model.input_shape, hints, force=site.path), label="valid request")
+            if site.path not in forced:
+                forced[site.path] = valid_value(model.input_shape, hints, force=site.path)
+            request = data.draw(forced[site.path], label="valid request")
             broken = apply_violation(request, site, data.draw)
             context = f"{operation} with {site}: {broken!r}"[:2000]
             try:
