@@ -30,11 +30,11 @@ from __future__ import annotations
 import contextvars
 import re
 import threading
-import uuid
 import warnings
 from typing import Any, Callable, Mapping
 
 from moto.core.common_models import CloudFormationModel
+from moto.moto_api._internal import mock_random
 
 from .exceptions import SSMAssociationError
 from .models import SSMAssociationBackend, association_backends
@@ -94,8 +94,8 @@ def handler_failure_reason(error: SSMAssociationError) -> str:
     handler_code = HANDLER_ERROR_CODES.get(error.code, "InvalidRequest")
     return (
         f'Resource handler returned message: "{error.message} (Service: Ssm, Status Code: {error.status_code}, '
-        f'Error Code: {error.code}, Request ID: {uuid.uuid4()})" '
-        f"(RequestToken: {uuid.uuid4()}, HandlerErrorCode: {handler_code})"
+        f'Error Code: {error.code}, Request ID: {mock_random.uuid4()})" '
+        f"(RequestToken: {mock_random.uuid4()}, HandlerErrorCode: {handler_code})"
     )
 
 

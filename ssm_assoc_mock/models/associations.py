@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import uuid
 from datetime import datetime
 from typing import Any, Callable, Iterator, Mapping, Sequence
+
+from moto.moto_api._internal import mock_random
 
 from .. import documents as document_store
 from ..exceptions import (
@@ -299,9 +300,9 @@ class AssociationsRoom(Room):
                     f"Document {key[0]} is already associated with instance {instance_id} "
                     f"(association {self._legacy[key].association_id})."
                 )
-        association_id = str(uuid.uuid4())
-        while association_id in self.associations:  # pragma: no cover - uuid4 collision
-            association_id = str(uuid.uuid4())
+        association_id = str(mock_random.uuid4())
+        while association_id in self.associations:  # pragma: no cover - a collision
+            association_id = str(mock_random.uuid4())
         association = Association(association_id, instance_id, settings, reported_now(), len(self._order), tags)
         self.associations[association_id] = association
         self._order.append(association)

@@ -10,11 +10,11 @@ state manager when a pending association is next read (``observe``).
 from __future__ import annotations
 
 import itertools
-import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from moto.moto_api import state_manager
+from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.managed_state_model import ManagedState
 
 from .. import documents as document_store
@@ -101,7 +101,7 @@ class ExecutionTarget:
         self.status = status
         self.detailed_status = status
         self.date = date
-        self.output_source_id = str(uuid.uuid4())
+        self.output_source_id = str(mock_random.uuid4())
 
 
 class Execution:
@@ -126,7 +126,7 @@ class Execution:
         created: datetime,
         targets: list[ExecutionTarget],
     ) -> None:
-        self.execution_id = str(uuid.uuid4())
+        self.execution_id = str(mock_random.uuid4())
         self.association_version = association_version
         self.document_version = document_version
         self.status = status
