@@ -76,7 +76,6 @@ HANDLER_ERROR_CODES = {
     "AssociationLimitExceeded": "ServiceLimitExceeded",
     "AssociationVersionLimitExceeded": "ServiceLimitExceeded",
     "InternalServerError": "InternalFailure",
-    "TooManyUpdates": "Throttling",
 }
 
 

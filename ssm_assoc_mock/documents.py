@@ -48,7 +48,6 @@ class DocumentInfo:
     content: str
     parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     platform_types: tuple[str, ...] = _ALL_PLATFORMS
-    aws_owned: bool = False
 
     @property
     def schema_major(self) -> float:
@@ -103,7 +102,6 @@ def aws_owned_documents() -> Mapping[str, DocumentInfo]:
             content=json.dumps(content, indent=2),
             parameters=content.get("parameters", {}),
             platform_types=tuple(entry["PlatformTypes"]),
-            aws_owned=True,
         )
     return catalogue
 

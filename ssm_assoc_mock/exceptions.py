@@ -50,11 +50,6 @@ class SerializationException(SSMAssociationError):
     message = "The request body could not be deserialised."
 
 
-class AccessDeniedException(SSMAssociationError):
-    code = "AccessDeniedException"
-    message = "You do not have sufficient access to perform this action."
-
-
 # --- modelled SSM errors ----------------------------------------------------------------
 
 
@@ -94,11 +89,6 @@ class AssociationVersionLimitExceeded(SSMAssociationError):
 class DuplicateInstanceId(SSMAssociationError):
     code = "DuplicateInstanceId"
     message = "You can't specify a managed node ID in more than one association."
-
-
-class InvalidAssociation(SSMAssociationError):
-    code = "InvalidAssociation"
-    message = "The association isn't valid or doesn't exist."
 
 
 class InvalidAssociationVersion(SSMAssociationError):
@@ -157,11 +147,6 @@ class InvalidResourceId(SSMAssociationError):
     message = "The resource ID isn't valid. Verify that you entered the correct ID and try again."
 
 
-class InvalidResourceType(SSMAssociationError):
-    code = "InvalidResourceType"
-    message = "The resource type isn't valid."
-
-
 class InvalidSchedule(SSMAssociationError):
     code = "InvalidSchedule"
     message = "The schedule is invalid. Verify your cron or rate expression and try again."
@@ -195,11 +180,6 @@ class StatusUnchanged(SSMAssociationError):
 class TooManyTagsError(SSMAssociationError):
     code = "TooManyTagsError"
     message = "The Targets parameter includes too many tags. Remove one or more tags and try the command again."
-
-
-class TooManyUpdates(SSMAssociationError):
-    code = "TooManyUpdates"
-    message = "There are concurrent updates for a resource that supports one update at a time."
 
 
 class UnsupportedPlatformType(SSMAssociationError):

@@ -202,19 +202,12 @@ class Controls:
     def simulate_run(self, request: Request) -> Response:
         import ssm_assoc_mock
 
-        simulate = getattr(ssm_assoc_mock, "simulate_run", None)
-        if simulate is None:
-            raise ControlError(
-                501,
-                "NotImplemented",
-                "This version of ssm_assoc_mock has no simulate_run, so association runs cannot be simulated yet.",
-            )
         body = self.body(request)
         self.only(body, ("AssociationId", "Status", "InstanceStatuses", "DetailedStatus", "AccountId", "Region"))
         association_id = body.get("AssociationId")
         if not isinstance(association_id, str) or not association_id:
             raise ControlError(400, "BadRequest", "AssociationId is required.")
-        result = simulate(
+        result = ssm_assoc_mock.simulate_run(
             association_id,
             status=body.get("Status", "Success"),
             instance_statuses=body.get("InstanceStatuses"),
@@ -222,7 +215,7 @@ class Controls:
             account_id=self.account(request, body),
             region_name=self.region(body),
         )
-        return json_response(result if result is not None else {"AssociationId": association_id})
+        return json_response(result)
 
     def load_seed(self, request: Request) -> Response:
         body = self.body(request, allow_empty=True)

@@ -228,13 +228,5 @@ def member_shape(structure: str, member: str) -> Shape:
     return shape.members[member]
 
 
-def shape_limit(structure: str, member: str, bound: str) -> int:
-    """A numeric bound ('min' or 'max') of a member, read from the model."""
-    value = member_shape(structure, member).metadata.get(bound)
-    if value is None:
-        raise KeyError(f"{structure}.{member} has no {bound} in the model")
-    return int(value)
-
-
 def enum_values(structure: str, member: str) -> list[str]:
     return list(member_shape(structure, member).enum)

@@ -282,16 +282,6 @@ def test_simulate_run_control_passes_account_and_region(url: str, monkeypatch: p
     ]
 
 
-def test_simulate_run_control_is_501_without_simulate_run(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delattr(ssm_assoc_mock, "simulate_run", raising=False)
-
-    status, body = call(url, "POST", "/ssm-assoc-mock/simulate-run", {"AssociationId": "a-1"})
-
-    assert status == 501
-    assert body["error"] == "NotImplemented"
-    assert "has no simulate_run" in body["message"]
-
-
 def test_concurrent_updates_to_one_association_lose_nothing(url: str) -> None:
     ssm = client(url)
     association_id = ssm.create_association(

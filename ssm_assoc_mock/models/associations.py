@@ -325,104 +325,39 @@ class AssociationsRoom(Room):
 
     def _checked_settings(self, request: Mapping[str, Any], instance_id: str | None, creating: bool) -> dict[str, Any]:
         """Validate a create/update request semantically and return the settings to store."""
-        settings = {member: request[member] for member in SETTING_MEMBERS if request.get(member) is not None}
-        legacy = bool(instance_id)
-        if settings.get("Targets"):
-            # AWS's documented commands write the key as instanceids (create-association #2, #3).
-            settings["Targets"] = [
-                {**target, "Key": "InstanceIds"} if str(target.get("Key", "")).lower() == "instanceids" else target
-                for target in settings["Targets"]
-            ]
-        targets = settings.get("Targets")
-        if legacy:
-            forbidden = [member for member in LEGACY_FORBIDDEN if member in settings]
-            if forbidden:
-                error = ValidationException if creating else InvalidUpdate
-                raise error(
-                    f"{', '.join(forbidden)} cannot be used with an association created with InstanceId. "
-                    "Use Targets instead of InstanceId."
-                )
-            if targets:
-                raise (InvalidTarget if creating else InvalidUpdate)("Specify either InstanceId or Targets, not both.")
-        elif settings.get("AutomationTargetParameterName") is not None and not targets:
-            raise ValidationException("Must specify both Automation Target Parameter Name and Targets")
-        elif not targets and not settings.get("TargetMaps") and not settings.get("TargetLocations"):
-            raise InvalidTarget("Instance ID or targets must be specified")
-        if targets and settings.get("TargetMaps"):
-            raise InvalidTargetMaps("Targets and TargetMaps cannot be specified together.")
-
+        settings = _requested_settings(request)
+        _check_targeting(settings, instance_id, creating)
         document = document_store.find_document(
             self.account_id, self.region_name, settings["Name"], settings.get("DocumentVersion")
         )
-        if legacy:
-            assert instance_id is not None
-            # Only schema 1.x Command documents: 2.x, and Automation's 0.3, need Targets.
-            if document.schema_major >= 2.0 or document.document_type == "Automation":
-                raise InvalidDocument(
-                    f"Document schema version, {document.schema_version}, is not supported by association that is "
-                    "created with instance id"
-                )
-            platform = self.managed_node(instance_id).platform_type
-            if platform not in document.platform_types:
-                raise UnsupportedPlatformType(
-                    f"Document {document.name} supports {', '.join(document.platform_types)}; "
-                    f"instance {instance_id} runs {platform}."
-                )
-        if targets:
-            validate_targets(targets, document.document_type)
-        self._check_automation_targets(settings, document)
-        parameters = dict(settings.get("Parameters") or {})
-        target_parameter = settings.get("AutomationTargetParameterName")
-        if target_parameter and target_parameter not in parameters:
-            # Filled in per target at run time, so it is not "missing" now.
-            parameters[target_parameter] = [""]
-        if document.document_type == "Automation" and settings.get("TargetMaps"):
-            for target_map in settings["TargetMaps"]:
-                parameters.update({name: values or [""] for name, values in target_map.items()})
-        try:
-            document.validate_parameters(parameters)
-        except InvalidParameters:
-            if not settings.get("TargetMaps") or document.document_type == "Automation":
-                raise
-            raise InvalidTargetMaps("TargetMaps apply only to Automation runbooks.") from None
-        self._check_schedule(settings)
+        if instance_id:
+            self._check_legacy_document(document, instance_id)
+        if settings.get("Targets"):
+            validate_targets(settings["Targets"], document.document_type)
+        _check_automation_target_parameter(settings, document)
+        _check_parameters(settings, document)
+        _check_schedule(settings)
         location = (settings.get("OutputLocation") or {}).get("S3Location")
         if location is not None and not location.get("OutputS3BucketName"):
             raise InvalidOutputLocation("The output location needs an S3 bucket name (OutputS3BucketName).")
-        if legacy:
-            settings["Targets"] = targets_for_instance(instance_id or "")
+        if instance_id:
+            settings["Targets"] = targets_for_instance(instance_id)
         settings.setdefault("ApplyOnlyAtCronInterval", False)
         return settings
 
-    @staticmethod
-    def _check_automation_targets(settings: Mapping[str, Any], document: document_store.DocumentInfo) -> None:
-        target_parameter = settings.get("AutomationTargetParameterName")
-        targets = settings.get("Targets")
-        if target_parameter is not None:
-            if not targets:
-                raise ValidationException("Must specify both Automation Target Parameter Name and Targets")
-            if document.document_type != "Automation":
-                raise InvalidParameters(
-                    f"AutomationTargetParameterName applies only to Automation runbooks; {document.name} is a "
-                    f"{document.document_type} document."
-                )
-            if target_parameter not in document.parameters:
-                raise InvalidParameters(
-                    f'AutomationTargetParameterName "{target_parameter}" is not a parameter of {document.name}.'
-                )
-
-    @staticmethod
-    def _check_schedule(settings: Mapping[str, Any]) -> None:
-        expression = settings.get("ScheduleExpression")
-        schedule = parse_schedule(expression) if expression is not None else None
-        cron_only = bool(settings.get("ApplyOnlyAtCronInterval"))
-        if cron_only and (schedule is None or schedule.kind == "rate"):
-            # The model: "This parameter isn't supported for rate expressions"; at(...) is documented with it.
-            raise InvalidSchedule("ApplyOnlyAtCronInterval is supported only with a cron or at ScheduleExpression.")
-        if settings.get("ScheduleOffset") is not None and not cron_only:
-            raise ValidationException("ScheduleOffset requires a cron ScheduleExpression and ApplyOnlyAtCronInterval.")
-        if settings.get("Duration") is not None and not cron_only:
-            raise ValidationException("Duration can be specified only with ApplyOnlyAtCronInterval.")
+    def _check_legacy_document(self, document: document_store.DocumentInfo, instance_id: str) -> None:
+        # Only schema 1.x Command documents: 2.x, and Automation's 0.3, need Targets.
+        if document.schema_major >= 2.0 or document.document_type == "Automation":
+            raise InvalidDocument(
+                f"Document schema version, {document.schema_version}, is not supported by association that is "
+                "created with instance id"
+            )
+        platform = self.managed_node(instance_id).platform_type
+        if platform not in document.platform_types:
+            raise UnsupportedPlatformType(
+                f"Document {document.name} supports {', '.join(document.platform_types)}; "
+                f"instance {instance_id} runs {platform}."
+            )
 
     # --- lookups -----------------------------------------------------------------
 
@@ -586,6 +521,85 @@ class AssociationsRoom(Room):
             del self.associations[association.association_id]
             self._order[association.position] = None
             self.forget_runs(association)
+
+
+def _requested_settings(request: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings members a request gives, with the Target key ``instanceids`` spelled as AWS stores it."""
+    settings = {member: request[member] for member in SETTING_MEMBERS if request.get(member) is not None}
+    if settings.get("Targets"):
+        # AWS's documented commands write the key as instanceids (create-association #2, #3).
+        settings["Targets"] = [
+            {**target, "Key": "InstanceIds"} if str(target.get("Key", "")).lower() == "instanceids" else target
+            for target in settings["Targets"]
+        ]
+    return settings
+
+
+def _check_targeting(settings: Mapping[str, Any], instance_id: str | None, creating: bool) -> None:
+    """One way of choosing what the association applies to: InstanceId, Targets, TargetMaps or TargetLocations."""
+    targets = settings.get("Targets")
+    if instance_id:
+        forbidden = [member for member in LEGACY_FORBIDDEN if member in settings]
+        if forbidden:
+            error = ValidationException if creating else InvalidUpdate
+            raise error(
+                f"{', '.join(forbidden)} cannot be used with an association created with InstanceId. "
+                "Use Targets instead of InstanceId."
+            )
+        if targets:
+            raise (InvalidTarget if creating else InvalidUpdate)("Specify either InstanceId or Targets, not both.")
+    if settings.get("AutomationTargetParameterName") is not None and not targets:
+        raise ValidationException("Must specify both Automation Target Parameter Name and Targets")
+    if not instance_id and not targets and not settings.get("TargetMaps") and not settings.get("TargetLocations"):
+        raise InvalidTarget("Instance ID or targets must be specified")
+    if targets and settings.get("TargetMaps"):
+        raise InvalidTargetMaps("Targets and TargetMaps cannot be specified together.")
+
+
+def _check_automation_target_parameter(settings: Mapping[str, Any], document: document_store.DocumentInfo) -> None:
+    target_parameter = settings.get("AutomationTargetParameterName")
+    if target_parameter is None:
+        return
+    if document.document_type != "Automation":
+        raise InvalidParameters(
+            f"AutomationTargetParameterName applies only to Automation runbooks; {document.name} is a "
+            f"{document.document_type} document."
+        )
+    if target_parameter not in document.parameters:
+        raise InvalidParameters(
+            f'AutomationTargetParameterName "{target_parameter}" is not a parameter of {document.name}.'
+        )
+
+
+def _check_parameters(settings: Mapping[str, Any], document: document_store.DocumentInfo) -> None:
+    """Parameters against the document's, counting those a run fills in per target as given."""
+    parameters = dict(settings.get("Parameters") or {})
+    target_parameter = settings.get("AutomationTargetParameterName")
+    if target_parameter and target_parameter not in parameters:
+        parameters[target_parameter] = [""]
+    target_maps = settings.get("TargetMaps")
+    if document.document_type == "Automation" and target_maps:
+        for target_map in target_maps:
+            parameters.update({name: values or [""] for name, values in target_map.items()})
+    try:
+        document.validate_parameters(parameters)
+    except InvalidParameters:
+        if not target_maps or document.document_type == "Automation":
+            raise
+        raise InvalidTargetMaps("TargetMaps apply only to Automation runbooks.") from None
+
+
+def _check_schedule(settings: Mapping[str, Any]) -> None:
+    expression = settings.get("ScheduleExpression")
+    schedule = parse_schedule(expression) if expression is not None else None
+    cron_only = bool(settings.get("ApplyOnlyAtCronInterval"))
+    if cron_only and (schedule is None or schedule.kind == "rate"):
+        # The model: "This parameter isn't supported for rate expressions"; at(...) is documented with it.
+        raise InvalidSchedule("ApplyOnlyAtCronInterval is supported only with a cron or at ScheduleExpression.")
+    if settings.get("ScheduleOffset") is not None and not cron_only:
+        raise ValidationException("ScheduleOffset requires a cron ScheduleExpression and ApplyOnlyAtCronInterval.")
+    if settings.get("Duration") is not None and not cron_only:
+        raise ValidationException("Duration can be specified only with ApplyOnlyAtCronInterval.")
 
 
 def _remove_position(positions: list[int] | None, position: int) -> None:
