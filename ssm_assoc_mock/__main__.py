@@ -158,8 +158,24 @@ def run_server_demo(seed_file: str | os.PathLike[str] | None = None, out: Any = 
         return completed.returncode
 
 
+def port_number(text: str) -> int:
+    """argparse type of ``--port``: a TCP port, 0 to 65535 (0 picks a free one)."""
+    from .server import MAX_PORT
+
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)") from None
+    if not 0 <= port <= MAX_PORT:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number: use 0 to 65535 (0 picks a free one)")
+    return port
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from . import __version__
+
     parser = argparse.ArgumentParser(prog="ssm-assoc-mock", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser(
         "demo", help="run the AWS CLI reference example for update-association-status against a seeded server"
@@ -168,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--seed", metavar="FILE", help="seed file for the server (default: examples/seed.json)")
     serve = commands.add_parser("serve", help="run moto's server with association support")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
-    serve.add_argument("--port", type=int, default=5000, help="port (default: 5000; 0 picks a free one)")
+    serve.add_argument("--port", type=port_number, default=5000, help="port (default: 5000; 0 picks a free one)")
     serve.add_argument("--seed", metavar="FILE", help="JSON or YAML seed file to load before serving")
     serve.add_argument("--quiet", action="store_true", help="do not log each request")
     args = parser.parse_args(argv)

@@ -127,7 +127,7 @@ def find_document(account_id: str, region_name: str, name_or_arn: str, document_
         return info
     raise InvalidDocument(
         f"Document {name_or_arn} does not exist in account {account}, region {region_name}. "
-        "Create it with ssm.create_document, or use an AWS-owned document such as "
+        "Create it with CreateDocument, or use an AWS-owned document such as "
         f"{', '.join(sorted(catalogue)[:4])}."
     )
 

@@ -8,10 +8,13 @@ Loading it imports ``ssm_assoc_mock``, which adds association support to moto, s
 - ``managed_instance``: ``managed_instance(instance_id=None, tags=None, platform_type="Linux")``
   -> id; with no id, a running moto EC2 instance; with one, a registered node.
 - ``association``: ``association(**create_association_kwargs)`` -> AssociationDescription.
+
+Each leaves the ``ssm::association`` state-manager transition as it found it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import json
@@ -22,6 +25,7 @@ import pytest
 from moto import mock_aws
 
 from . import register_managed_instance
+from .models import RUN_MODEL_NAME
 
 REGION = "us-east-1"
 # moto accepts any AMI id for run_instances; this is the one moto's own tests use.
@@ -53,9 +57,29 @@ def fake_session() -> boto3.session.Session:
     return boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
 
 
+@contextlib.contextmanager
+def transition_kept(model_name: str = RUN_MODEL_NAME) -> Iterator[None]:
+    """Leave moto's state-manager transition of ``model_name`` as it was on entry.
+
+    moto's state manager is process-wide and ``mock_aws`` does not reset it, so a test's
+    ``state_manager.set_transition("ssm::association", ...)`` would otherwise apply to every
+    later test.
+    """
+    from moto.moto_api import state_manager
+
+    before = state_manager.get_transition(model_name)
+    try:
+        yield
+    finally:
+        if state_manager.get_transition(model_name) != before:
+            state_manager.unset_transition(model_name)
+            if state_manager.get_transition(model_name) != before:  # it was set when we started
+                state_manager.set_transition(model_name, before)
+
+
 @pytest.fixture
 def ssm_client(aws_credentials: None) -> Iterator[Any]:
-    with mock_aws():
+    with mock_aws(), transition_kept():
         yield fake_session().client("ssm")
 
 

@@ -26,6 +26,8 @@ load in order. Every error names the entry: ``scopes[0].associations[1]
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import json
 import os
 import re
@@ -155,19 +157,48 @@ class _Scope:
 
 
 def load_seed(seed: Mapping[str, Any], *, source: str | None = None) -> SeedReport:
-    """Create what ``seed`` declares in moto's backends.
+    """Create what ``seed`` declares in moto's backends, all or nothing.
 
     Every entry's shape is checked before anything is created, so a seed with a typo or a
     bad value creates nothing. A semantic error (an unknown document, say) found while
-    creating stops the load; what was created before it stays, as with the API calls.
+    creating stops the load and undoes what it had created, so a seed posted to a running
+    server leaves it as it was. The association backends of the seed's scopes are locked
+    for the whole load: a concurrent request waits rather than seeing half a seed.
     """
     scopes = _scopes(seed, source)
     for scope in scopes:
         _check_scope(scope, source)
     report = SeedReport()
-    for scope in scopes:
-        _load_scope(scope, report, source)
+    backends = [
+        association_backends[account][region] for account, region in sorted({(s.account, s.region) for s in scopes})
+    ]
+    with contextlib.ExitStack() as locks:
+        for backend in backends:  # in a fixed order, so two loads cannot deadlock
+            locks.enter_context(backend.lock)
+        saved = [(backend, _backend_state(backend)) for backend in backends]
+        created_documents: list[tuple[Any, str]] = []
+        try:
+            for scope in scopes:
+                _load_scope(scope, report, source, created_documents)
+        except BaseException:
+            for backend, state in saved:
+                _restore_backend_state(backend, state)
+            for documents, name in created_documents:
+                documents._documents.pop(name, None)
+                documents._resource_tags.get("Document", {}).pop(name, None)
+            raise
     return report
+
+
+def _backend_state(backend: Any) -> dict[str, Any]:
+    """A copy of an association backend's state (everything but its lock), to put back on failure."""
+    return {name: copy.deepcopy(value) for name, value in vars(backend).items() if name != "lock"}
+
+
+def _restore_backend_state(backend: Any, state: Mapping[str, Any]) -> None:
+    for name in [name for name in vars(backend) if name != "lock" and name not in state]:
+        delattr(backend, name)
+    vars(backend).update(state)
 
 
 def _scopes(seed: Mapping[str, Any], source: str | None) -> list[_Scope]:
@@ -254,12 +285,15 @@ def _check_scope(scope: _Scope, source: str | None) -> None:
             _guard(run_label, source, run_arguments, run)
 
 
-def _load_scope(scope: _Scope, report: SeedReport, source: str | None) -> None:
+def _load_scope(
+    scope: _Scope, report: SeedReport, source: str | None, created_documents: list[tuple[Any, str]]
+) -> None:
     where = f"{scope.account}/{scope.region}"
     documents = ssm_backends[scope.account][scope.region]
     for label, item in _entries(scope, "documents", source):
         request = _document_request(item)
         _guard(label, source, _create_document, documents, request)
+        created_documents.append((documents, request["Name"]))
         report.documents.append(f"{where}/{request['Name']}")
     backend = association_backends[scope.account][scope.region]
     for label, item in _entries(scope, "managed_instances", source):

@@ -22,11 +22,13 @@ action this version does not have). SIGINT and SIGTERM stop the server cleanly.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
 import queue
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -42,10 +44,13 @@ from . import seed as seed_module
 from .exceptions import SSMAssociationError
 from .hook import install
 from .models import association_backends, default_account_id
+from .targets import serving_http
 
 CONTROL_PREFIX = "/ssm-assoc-mock"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
+MAX_PORT = 65535
+LISTEN_BACKLOG = 128  # werkzeug's own
 DEFAULT_REGION = "us-east-1"
 ACCOUNT_HEADER = "x-moto-account-id"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -112,7 +117,11 @@ class Controls:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path != CONTROL_PREFIX and not path.startswith(CONTROL_PREFIX + "/"):
-            return self.app(environ, start_response)
+            advice = serving_http.set(True)  # errors point to the HTTP controls, not to Python functions
+            try:
+                return self.app(environ, start_response)
+            finally:
+                serving_http.reset(advice)
         response = self.handle(Request(environ))
         return response(environ, start_response)
 
@@ -249,6 +258,33 @@ def _str(value: Any) -> str | None:
 # --- the server --------------------------------------------------------------------------
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host:port``; ``OSError`` if the port is taken or the host does not resolve."""
+    from werkzeug.serving import select_address_family
+
+    if not 0 <= port <= MAX_PORT:
+        raise ValueError(f"port {port} is not a port number: use 0 to {MAX_PORT} (0 picks a free one)")
+    listener = socket.socket(select_address_family(host, port), socket.SOCK_STREAM)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as werkzeug's own servers do
+        listener.bind((host, port))
+        listener.listen(LISTEN_BACKLOG)
+    except BaseException:
+        listener.close()
+        raise
+    return listener
+
+
+def listen_error_message(host: str, port: int, error: OSError) -> str:
+    """One line saying why the server cannot listen, without errno noise."""
+    reason = error.strerror or str(error)
+    if error.errno == errno.EADDRINUSE:
+        reason += ": another program has this port; stop it or pick another with --port (0 picks a free one)"
+    elif isinstance(error, socket.gaierror):
+        reason = f"{host!r} is not a host name or address this machine resolves ({reason})"
+    return f"cannot listen on {host}:{port}: {reason}"
+
+
 class AssociationServer:
     """moto's server with association support, in a background thread.
 
@@ -288,7 +324,9 @@ class AssociationServer:
         options: dict[str, Any] = {"threaded": True}
         if handler is not None:
             options["request_handler"] = handler
-        self._server = make_server(self.host, self.port, app, **options)
+        with listening_socket(self.host, self.port) as listener:
+            # werkzeug binds a socket of its own only when given none; it then prints its own text and exits.
+            self._server = make_server(self.host, self.port, app, fd=listener.fileno(), **options)
         self._thread = threading.Thread(target=self._server.serve_forever, name="ssm-assoc-mock-server", daemon=True)
         self._thread.start()
         return self
@@ -342,7 +380,7 @@ def serve(
         print(f"ssm-assoc-mock: bad seed file, not serving: {error}", file=err, flush=True)
         return 2
     except OSError as error:
-        print(f"ssm-assoc-mock: cannot listen on {host}:{port}: {error}", file=err, flush=True)
+        print(f"ssm-assoc-mock: {listen_error_message(host, port, error)}", file=err, flush=True)
         return 1
     stopping = threading.Event()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Mapping, Sequence
@@ -46,6 +47,14 @@ REGISTER_HINT = (
     "Start it as a moto EC2 instance, or register it with "
     "ssm_assoc_mock.register_managed_instance('{instance_id}', account_id='{account_id}', region_name='{region_name}')."
 )
+# The same advice for a client of the server, which may not be Python: the HTTP control.
+HTTP_REGISTER_HINT = (
+    "Start it as a moto EC2 instance (RunInstances), or register it with POST /ssm-assoc-mock/managed-instances "
+    '{{"InstanceId": "{instance_id}", "AccountId": "{account_id}", "Region": "{region_name}"}}.'
+)
+# True while the server handles an HTTP request (set per request thread by server.py), so errors
+# advise the HTTP controls rather than Python functions the caller may not be able to call.
+serving_http: ContextVar[bool] = ContextVar("ssm_assoc_mock_serving_http", default=False)
 
 
 # The platform name and version a node reports when its registration does not say.
@@ -173,7 +182,9 @@ def managed_node(
     if instance_id in registered:
         return Node.from_registration(registered[instance_id])
     instance = ec2_instance(account_id, region_name, instance_id)
-    hint = REGISTER_HINT.format(instance_id=instance_id, account_id=account_id, region_name=region_name)
+    hint = (HTTP_REGISTER_HINT if serving_http.get() else REGISTER_HINT).format(
+        instance_id=instance_id, account_id=account_id, region_name=region_name
+    )
     if instance is None:
         raise InvalidInstanceId(f"Instance {instance_id} is not a managed node in {account_id}/{region_name}. {hint}")
     if instance.state not in MANAGED_EC2_STATES:
