@@ -7,11 +7,14 @@ Importing this package adds the association actions to moto's SSM service, so pl
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from typing import Any, Mapping
 
 from .decorator import mock_ssm
 from .hook import install, is_installed, uninstall
-from .models import SSMAssociationBackend, association_backends, default_account_id
+from .models import RunOutcome, SSMAssociationBackend, association_backends, default_account_id
+from .models import advance_clock as _advance_clock
+from .models.clock import as_timedelta
 from .targets import ManagedInstance
 
 __version__ = "0.1.0"
@@ -19,12 +22,14 @@ __all__ = [
     "ManagedInstance",
     "SSMAssociationBackend",
     "__version__",
+    "advance_clock",
     "association_backends",
     "backend",
     "install",
     "is_installed",
     "mock_ssm",
     "register_managed_instance",
+    "set_run_outcome",
     "simulate_run",
     "uninstall",
 ]
@@ -89,6 +94,36 @@ def simulate_run(
     return backend(account_id, region_name).run_association(
         association_id, status=status, instance_statuses=instance_statuses, detailed_status=detailed_status
     )
+
+
+def advance_clock(delta: float | timedelta) -> list[dict[str, Any]]:
+    """Move State Manager's clock forward and start every association run that falls due meanwhile.
+
+    ``delta`` is seconds or a ``datetime.timedelta``; ``advance_clock(0)`` starts what is due now.
+    The clock is moto's time (freezegun and time-machine move it) plus every advance so far;
+    moto's reset (a new mock) returns it to moto's time. Runs start in time order in every
+    account and region, each recorded at its due time: the creation run (unless
+    ApplyOnlyAtCronInterval), the run after an update, ``rate()`` / ``cron()`` / ``at()``
+    schedules, and nodes that newly match or answer again. Returns the executions started,
+    oldest first, as DescribeAssociationExecutions lists them.
+    """
+    return _advance_clock(as_timedelta(delta))[1]
+
+
+def set_run_outcome(
+    association_id: str,
+    *,
+    status: str = "Success",
+    instance_statuses: Mapping[str, str] | None = None,
+    account_id: str | None = None,
+    region_name: str | None = None,
+) -> None:
+    """Choose how the association's later runs turn out, whoever starts them (the clock,
+    StartAssociationsOnce, moto's state manager): ``status`` on every target, unless
+    ``instance_statuses`` names it (Success, Failed, Pending, InProgress, TimedOut, Cancelled,
+    Skipped). Pending and InProgress targets stay unfinished (a Duration cancels them).
+    """
+    backend(account_id, region_name).set_run_outcome(association_id, RunOutcome(status, instance_statuses))
 
 
 install()

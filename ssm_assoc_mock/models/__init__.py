@@ -17,13 +17,16 @@ with ``filters`` (request filters as predicates), ``clock`` (the time the API re
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta
+from typing import Any
 
 from moto.core.base_backend import BackendDict
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from .associations import SETTING_MEMBERS, Association, AssociationsRoom
+from .clock import at_reported_precision, reported_now, state_manager_clock
 from .nodes import NodesRoom
-from .runs import RUN_MODEL_NAME, TARGET_STATUSES, Execution, RunsRoom
+from .runs import RUN_MODEL_NAME, TARGET_STATUSES, Execution, RunOutcome, RunsRoom, start_due_runs
 from .tags import TagsRoom
 
 __all__ = [
@@ -32,9 +35,12 @@ __all__ = [
     "TARGET_STATUSES",
     "Association",
     "Execution",
+    "RunOutcome",
     "SSMAssociationBackend",
+    "advance_clock",
     "association_backends",
     "default_account_id",
+    "reported_now",
 ]
 
 
@@ -48,3 +54,17 @@ association_backends: BackendDict[SSMAssociationBackend] = BackendDict(SSMAssoci
 def default_account_id() -> str:
     """The account moto serves a request without an account header or STS credentials from."""
     return os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
+
+
+def advance_clock(delta: timedelta) -> tuple[datetime, list[dict[str, Any]]]:
+    """Move State Manager's clock forward by ``delta`` and start every run due by then.
+
+    Runs start in time order across every account and region, each recorded at its due time;
+    one advance at a time. Returns the new time and the executions started, oldest first.
+    """
+    the_clock = state_manager_clock()
+    with the_clock.advancing:
+        start = reported_now()
+        until = at_reported_precision(the_clock.move_forward(delta))
+        backends = [backend for regions in list(association_backends.values()) for backend in list(regions.values())]
+        return until, start_due_runs(backends, start, until)

@@ -229,6 +229,7 @@ class AssociationsRoom(Room):
     managed_node: Callable[[str], Node]
     observe: Callable[[Association], Association]
     forget_runs: Callable[[Association], None]
+    plan_runs: Callable[..., None]
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
@@ -307,6 +308,7 @@ class AssociationsRoom(Room):
         self.associations[association_id] = association
         self._order.append(association)
         self._index(association)
+        self.plan_runs(association, creating=True)
         return association
 
     def _index(self, association: Association) -> None:
@@ -492,7 +494,7 @@ class AssociationsRoom(Room):
             association.versions.append(AssociationVersion(len(association.versions) + 1, reported_now(), settings))
             association.overview = {"Status": "Pending", "DetailedStatus": "Creating"}
             # AWS applies an association again after each update, unless it waits for its cron.
-            association.run_state = pending_run_state(settings)
+            self.plan_runs(association, creating=False)
             self._index(association)
             return association.describe()
 

@@ -43,6 +43,7 @@ class NodesRoom(Room):
 
     def register_managed_instance(self, instance: ManagedInstance) -> ManagedInstance:
         with self.lock:
+            instance.registered_at = reported_now()  # registered now, on State Manager's clock
             self.managed_instances[instance.instance_id] = instance
             return instance
 
