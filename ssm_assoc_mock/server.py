@@ -15,6 +15,11 @@ werkzeug server, with these controls beside it:
   ``{"AssociationId": ..., "Status": "Success", "InstanceStatuses": ..., "DetailedStatus": ...}``.
 - ``POST /ssm-assoc-mock/seed``: load a seed given as the JSON body; an empty body reloads
   the server's seed file (after ``POST /moto-api/reset``, say).
+- ``POST /ssm-assoc-mock/clock``: ``ssm_assoc_mock.advance_clock`` with ``{"AdvanceSeconds": N}``;
+  answers ``{"Now": ..., "Executions": [...]}`` (the runs started, oldest first).
+- ``GET /ssm-assoc-mock/clock``: ``{"Now": ...}``, State Manager's time (epoch seconds).
+- ``POST /ssm-assoc-mock/run-outcome``: ``ssm_assoc_mock.set_run_outcome`` with
+  ``{"AssociationId": ..., "Status": "Success", "InstanceStatuses": {...}}``.
 
 Errors are JSON ``{"error": <code>, "message": <text>}`` with a 4xx status (501 for an
 action this version does not have). SIGINT and SIGTERM stop the server cleanly.
@@ -33,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from types import FrameType, TracebackType
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -43,7 +48,7 @@ from werkzeug.wrappers import Request, Response
 from . import seed as seed_module
 from .exceptions import SSMAssociationError
 from .hook import install
-from .models import association_backends, default_account_id
+from .models import RunOutcome, advance_clock, association_backends, default_account_id, reported_now
 from .targets import serving_http
 
 CONTROL_PREFIX = "/ssm-assoc-mock"
@@ -112,6 +117,9 @@ class Controls:
             ("GET", "/managed-instances"): self.list_managed_instances,
             ("POST", "/simulate-run"): self.simulate_run,
             ("POST", "/seed"): self.load_seed,
+            ("GET", "/clock"): self.read_clock,
+            ("POST", "/clock"): self.advance_clock,
+            ("POST", "/run-outcome"): self.set_run_outcome,
         }
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -225,6 +233,42 @@ class Controls:
             region_name=self.region(body),
         )
         return json_response(result)
+
+    def read_clock(self, request: Request) -> Response:
+        return json_response({"Now": reported_now()})
+
+    def advance_clock(self, request: Request) -> Response:
+        body = self.body(request)
+        self.only(body, ("AdvanceSeconds",))
+        seconds = body.get("AdvanceSeconds")
+        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not 0 <= seconds < float("inf"):
+            raise ControlError(
+                400,
+                "BadRequest",
+                f"AdvanceSeconds must be a number of seconds, 0 or more (0 runs what is due now), not {seconds!r}.",
+            )
+        now, executions = advance_clock(timedelta(seconds=seconds))
+        return json_response({"Now": now, "Executions": executions})
+
+    def set_run_outcome(self, request: Request) -> Response:
+        body = self.body(request)
+        self.only(body, ("AssociationId", "Status", "InstanceStatuses", "AccountId", "Region"))
+        association_id = body.get("AssociationId")
+        if not isinstance(association_id, str) or not association_id:
+            raise ControlError(400, "BadRequest", "AssociationId is required.")
+        status = body.get("Status", "Success")
+        statuses = body.get("InstanceStatuses") or {}
+        if (
+            not isinstance(status, str)
+            or not isinstance(statuses, dict)
+            or not all(isinstance(key, str) and isinstance(value, str) for key, value in statuses.items())
+        ):
+            raise ControlError(
+                400, "BadRequest", "Status must be a string and InstanceStatuses an object of instance ids to statuses."
+            )
+        backend = association_backends[self.account(request, body)][self.region(body)]
+        backend.set_run_outcome(association_id, RunOutcome(status, statuses))
+        return json_response({"AssociationId": association_id, "Status": status, "InstanceStatuses": statuses})
 
     def load_seed(self, request: Request) -> Response:
         body = self.body(request, allow_empty=True)
