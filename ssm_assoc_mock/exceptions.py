@@ -185,3 +185,36 @@ class TooManyTagsError(SSMAssociationError):
 class UnsupportedPlatformType(SSMAssociationError):
     code = "UnsupportedPlatformType"
     message = "The document doesn't support the platform type of the given node IDs."
+
+
+# --- compliance (PutComplianceItems and the list calls) ------------------------------------
+
+
+class ComplianceTypeCountLimitExceededException(SSMAssociationError):
+    code = "ComplianceTypeCountLimitExceededException"
+    message = "You specified too many custom compliance types. You can specify a maximum of 10 different types."
+
+
+class InvalidFilter(SSMAssociationError):
+    code = "InvalidFilter"
+    message = "The filter name isn't valid. Verify that you entered the correct name and try again."
+
+
+class InvalidItemContentException(SSMAssociationError):
+    code = "InvalidItemContentException"
+    message = "One or more content items isn't valid."
+
+
+class InvalidResourceType(SSMAssociationError):
+    code = "InvalidResourceType"
+    message = "The resource type isn't valid."
+
+
+class ItemSizeLimitExceededException(SSMAssociationError):
+    code = "ItemSizeLimitExceededException"
+    message = "The inventory item size has exceeded the size limit."
+
+
+class TotalSizeLimitExceededException(SSMAssociationError):
+    code = "TotalSizeLimitExceededException"
+    message = "The size of inventory data has exceeded the total size limit for the resource."

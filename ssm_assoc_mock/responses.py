@@ -212,3 +212,40 @@ def remove_tags_from_resource(backend: SSMAssociationBackend, params: dict[str, 
 @action("ListTagsForResource", claims=claims_tag_call)
 def list_tags_for_resource(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
     return {"TagList": backend.list_tags(params["ResourceType"], params["ResourceId"])}
+
+
+# --- compliance ----------------------------------------------------------------------------
+
+
+@action("PutComplianceItems")
+def put_compliance_items(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    backend.put_compliance_items(params)
+    return None
+
+
+@action("ListComplianceItems")
+def list_compliance_items(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    items, token = backend.list_compliance_items(
+        params.get("ResourceIds") or [],
+        params.get("ResourceTypes") or [],
+        params.get("Filters") or [],
+        params.get("MaxResults"),
+        params.get("NextToken"),
+    )
+    return {"ComplianceItems": items, "NextToken": token}
+
+
+@action("ListComplianceSummaries")
+def list_compliance_summaries(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    items, token = backend.list_compliance_summaries(
+        params.get("Filters") or [], params.get("MaxResults"), params.get("NextToken")
+    )
+    return {"ComplianceSummaryItems": items, "NextToken": token}
+
+
+@action("ListResourceComplianceSummaries")
+def list_resource_compliance_summaries(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    items, token = backend.list_resource_compliance_summaries(
+        params.get("Filters") or [], params.get("MaxResults"), params.get("NextToken")
+    )
+    return {"ResourceComplianceSummaryItems": items, "NextToken": token}

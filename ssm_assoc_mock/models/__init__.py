@@ -9,6 +9,7 @@ of the caller. It is one class composed from a room per concern:
 - ``runs``: executions and per-resource outcomes, moto's ``ssm::association`` state model;
 - ``nodes``: managed nodes and the per-node views;
 - ``tags``: the tags of associations and managed instances;
+- ``compliance``: compliance items per node and type (PutComplianceItems and the list calls);
 
 with ``filters`` (request filters as predicates), ``clock`` (the time the API reports) and
 ``room`` (the account, region and lock every room shares) beside them.
@@ -25,6 +26,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from .associations import SETTING_MEMBERS, Association, AssociationsRoom
 from .clock import at_reported_precision, reported_now, state_manager_clock
+from .compliance import ComplianceRoom
 from .nodes import NodesRoom
 from .runs import RUN_MODEL_NAME, TARGET_STATUSES, Execution, RunOutcome, RunsRoom, start_due_runs
 from .tags import TagsRoom
@@ -44,7 +46,7 @@ __all__ = [
 ]
 
 
-class SSMAssociationBackend(NodesRoom, RunsRoom, AssociationsRoom, TagsRoom):
+class SSMAssociationBackend(NodesRoom, RunsRoom, AssociationsRoom, TagsRoom, ComplianceRoom):
     """State Manager associations of one account in one region."""
 
 

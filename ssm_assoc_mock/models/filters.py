@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
-from ..exceptions import InvalidFilterKey, InvalidInstanceInformationFilterValue, ValidationException
-from ..validation import enum_values, matches_model_pattern, member_shape
+from ..exceptions import InvalidFilter, InvalidFilterKey, InvalidInstanceInformationFilterValue, ValidationException
+from ..validation import enum_values, matches_model_pattern, member_shape, service_model
 from .clock import epoch_to_datetime
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ def parse_filter_time(value: str, key: str) -> datetime:
     """A filter time: ISO 8601 (``2019-02-18T16:00:00Z``, with optional milliseconds) or epoch seconds."""
     try:
         return epoch_to_datetime(float(value))
-    except ValueError:
+    except (ValueError, OverflowError, OSError):  # not a number, or not a time ("nan", "1e300")
         pass
     text = value[:-1] + "+00:00" if value.endswith("Z") else value
     try:
@@ -152,3 +152,92 @@ def parse_filter_time(value: str, key: str) -> datetime:
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
     return moment
+
+
+# --- compliance: ComplianceStringFilter ---------------------------------------------------
+
+# Item keys a compliance filter may name besides the item's own members: the Details keys
+# PutComplianceItems documents.
+COMPLIANCE_DETAIL_KEYS = (
+    "DocumentName",
+    "DocumentVersion",
+    "Classification",
+    "PatchBaselineId",
+    "PatchSeverity",
+    "PatchState",
+    "PatchGroup",
+    "InstalledTime",
+)
+_EXECUTION_KEYS = ("ExecutionId", "ExecutionType", "ExecutionTime")
+COMPLIANCE_ITEM_FILTERS = (
+    "ComplianceType",
+    "ResourceId",
+    "ResourceType",
+    "Id",
+    "Title",
+    "Status",
+    "Severity",
+    *_EXECUTION_KEYS,
+    *COMPLIANCE_DETAIL_KEYS,
+)
+# Resource-level keys (ListResourceComplianceSummaries, ListComplianceSummaries), plus
+# AWS:InstanceInformation.<member> for any member of the node's InstanceInformation.
+COMPLIANCE_RESOURCE_FILTERS = (
+    "ComplianceType",
+    "ResourceId",
+    "InstanceId",
+    "ResourceType",
+    "Status",
+    "OverallSeverity",
+    *_EXECUTION_KEYS,
+    *COMPLIANCE_DETAIL_KEYS,
+)
+INSTANCE_INFORMATION_KEY = "AWS:InstanceInformation."
+_COMPLIANCE_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "EQUAL": lambda value, target: value == target,
+    "BEGIN_WITH": lambda value, target: isinstance(value, str) and value.startswith(target),
+    "LESS_THAN": lambda value, target: value < target,
+    "GREATER_THAN": lambda value, target: value > target,
+}
+
+
+def compliance_filter(
+    spec: Mapping[str, Any], keys: Sequence[str], value_of: Callable[[str, Any], Any]
+) -> Callable[[Any], bool]:
+    """A predicate for one ``ComplianceStringFilter`` over subjects whose ``value_of(key, subject)`` is
+    compared (a list value matches if any element does). Values are ORed; NOT_EQUAL excludes them all;
+    ``ExecutionTime`` compares as a time. Unknown keys and unreadable times raise ``InvalidFilter``."""
+    key, values = str(spec.get("Key", "")), [str(value) for value in spec.get("Values") or []]
+    comparison = spec.get("Type") or "EQUAL"
+    _check_compliance_key(key, keys)
+    wanted: list[Any] = values
+    if key == "ExecutionTime":
+        try:
+            wanted = [parse_filter_time(value, key) for value in values]
+        except ValidationException as error:
+            raise InvalidFilter(error.message) from None
+    compare = _COMPLIANCE_COMPARISONS.get(comparison)
+
+    def matches(subject: Any) -> bool:
+        found = value_of(key, subject)
+        candidates = found if isinstance(found, list) else [found]
+        present = [value if isinstance(value, datetime) else str(value) for value in candidates if value is not None]
+        if compare is None:  # NOT_EQUAL
+            return all(value not in wanted for value in present)
+        return any(compare(value, target) for value in present for target in wanted)
+
+    return matches
+
+
+def _check_compliance_key(key: str, keys: Sequence[str]) -> None:
+    resource_level = keys is COMPLIANCE_RESOURCE_FILTERS
+    if resource_level and key.startswith(INSTANCE_INFORMATION_KEY):
+        members = tuple(service_model().shape_for("InstanceInformation").members)
+        if key[len(INSTANCE_INFORMATION_KEY) :] not in members:
+            raise InvalidFilter(
+                f"Filter key {key} names no InstanceInformation member; use {INSTANCE_INFORMATION_KEY} and one of "
+                f"{', '.join(members)}."
+            )
+    elif key not in keys:
+        extra = f" or {INSTANCE_INFORMATION_KEY}<member>" if resource_level else ""
+        raise InvalidFilter(f"Filter key {key} is not valid here. Use one of {', '.join(keys)}{extra}.")

@@ -1,0 +1,327 @@
+"""Configuration compliance of managed nodes: PutComplianceItems and the three list calls.
+
+Items are kept per node and compliance type, as AWS keeps them: a COMPLETE upload replaces every
+item of that type on the node, a PARTIAL one only the items of the (MANUAL) associations it names.
+
+What AWS leaves open is decided here and listed in the README: a resource's ``OverallSeverity`` is
+the highest severity among its non-compliant items (among all items when none is non-compliant);
+ListComplianceSummaries counts resources, not items, each under its overall severity.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
+
+from ..exceptions import (
+    ComplianceTypeCountLimitExceededException,
+    InvalidItemContentException,
+    InvalidResourceId,
+    InvalidResourceType,
+    ItemSizeLimitExceededException,
+    TotalSizeLimitExceededException,
+)
+from ..pagination import decode_next_token, int_position, page_of, request_fingerprint
+from ..targets import Node
+from ..validation import enum_values
+from .clock import epoch_to_datetime
+from .filters import (
+    COMPLIANCE_DETAIL_KEYS,
+    COMPLIANCE_ITEM_FILTERS,
+    COMPLIANCE_RESOURCE_FILTERS,
+    INSTANCE_INFORMATION_KEY,
+    compliance_filter,
+)
+from .room import Room
+
+if TYPE_CHECKING:
+    from .associations import Association
+
+RESOURCE_TYPE = "ManagedInstance"  # "ManagedInstance is currently the only supported resource type" (model)
+ASSOCIATION_TYPE = "Association"
+CUSTOM_PREFIX = "Custom:"
+MAX_CUSTOM_TYPES = 10  # ComplianceTypeCountLimitExceededException: "a maximum of 10 different types" (model)
+COMPLIANCE_PAGE_SIZE = 50  # the model's MaxResults maximum for all three list calls
+COMPLIANT, NON_COMPLIANT = enum_values("ComplianceItemEntry", "Status")
+# Highest first, as the model's enum lists them: CRITICAL, HIGH, ..., UNSPECIFIED.
+SEVERITIES = tuple(enum_values("ComplianceItemEntry", "Severity"))
+
+
+def stored_summary(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """A ``ComplianceExecutionSummary`` as stored: empty ExecutionId/ExecutionType dropped, as AWS shows them."""
+    moment = epoch_to_datetime(summary["ExecutionTime"])
+    stored: dict[str, Any] = {"ExecutionTime": moment.replace(microsecond=moment.microsecond // 1000 * 1000)}
+    for member in ("ExecutionId", "ExecutionType"):
+        if summary.get(member):
+            stored[member] = summary[member]
+    return stored
+
+
+@dataclass
+class ComplianceRecord:
+    """The items of one compliance type on one node, and the summary of the upload that wrote them."""
+
+    execution_summary: dict[str, Any]
+    items: list[dict[str, Any]] = field(default_factory=list)
+    content_hash: str | None = None
+
+    @property
+    def status(self) -> str:
+        return NON_COMPLIANT if any(item["Status"] == NON_COMPLIANT for item in self.items) else COMPLIANT
+
+    @property
+    def overall_severity(self) -> str:
+        failing = [item for item in self.items if item["Status"] == NON_COMPLIANT] or self.items
+        return min((item["Severity"] for item in failing), key=SEVERITIES.index, default=SEVERITIES[-1])
+
+
+class ComplianceRoom(Room):
+    """Compliance items of the managed nodes."""
+
+    # From the other rooms.
+    associations: dict[str, Association]
+    managed_node: Callable[[str], Node]
+    nodes: Callable[[], dict[str, Node]]
+    _instance_information: Callable[[Node], dict[str, Any]]
+
+    # The model documents ItemSizeLimitExceeded and TotalSizeLimitExceeded but not their
+    # figures; these are the package's (JSON size of one item, and of one request's items).
+    compliance_item_size_limit = 200 * 1024
+    compliance_total_size_limit = 5 * 1024 * 1024
+
+    def __init__(self, region_name: str, account_id: str) -> None:
+        super().__init__(region_name, account_id)
+        # resource id -> compliance type -> record
+        self.compliance_records: dict[str, dict[str, ComplianceRecord]] = {}
+
+    # --- writes ------------------------------------------------------------------------
+
+    def put_compliance_items(self, request: Mapping[str, Any]) -> None:
+        resource_id, compliance_type = request["ResourceId"], request["ComplianceType"]
+        items = [dict(item) for item in request["Items"]]
+        partial = request.get("UploadType") == "PARTIAL"
+        self._check_compliance_sizes(compliance_type, items)
+        with self.lock:
+            if request["ResourceType"] != RESOURCE_TYPE:
+                raise InvalidResourceType(
+                    f"Resource type {request['ResourceType']} is not supported: compliance is recorded only for "
+                    f"{RESOURCE_TYPE} resources."
+                )
+            if resource_id not in self.nodes():
+                raise InvalidResourceId(
+                    f"{resource_id} is not a managed node in {self.account_id}/{self.region_name}: start it as a moto "
+                    "EC2 instance or register it (ssm_assoc_mock.register_managed_instance)."
+                )
+            if partial:
+                self._check_partial_upload(compliance_type, items)
+            records = self.compliance_records.setdefault(resource_id, {})
+            current = records.get(compliance_type)
+            content_hash = request.get("ItemContentHash")
+            if current is not None and content_hash and current.content_hash == content_hash:
+                return  # "If the content hashes match, the request to put compliance information is ignored."
+            if current is None and compliance_type.startswith(CUSTOM_PREFIX):
+                custom = [name for name in records if name.startswith(CUSTOM_PREFIX)]
+                if len(custom) >= MAX_CUSTOM_TYPES:
+                    raise ComplianceTypeCountLimitExceededException(
+                        f"Node {resource_id} already has {len(custom)} custom compliance types "
+                        f"({', '.join(sorted(custom))}); at most {MAX_CUSTOM_TYPES} are allowed."
+                    )
+            summary = stored_summary(request["ExecutionSummary"])
+            stored = [_stored_item(item, summary) for item in items]
+            if partial and current is not None:
+                replaced = {item.get("Id") for item in stored}
+                stored = [item for item in current.items if item.get("Id") not in replaced] + stored
+            self._store_compliance(resource_id, compliance_type, ComplianceRecord(summary, stored, content_hash))
+
+    def _store_compliance(self, resource_id: str, compliance_type: str, record: ComplianceRecord) -> None:
+        self.compliance_records.setdefault(resource_id, {})[compliance_type] = record
+
+    def _check_compliance_sizes(self, compliance_type: str, items: Sequence[Mapping[str, Any]]) -> None:
+        total = 0
+        for item in items:
+            size = len(json.dumps(item))
+            if size > self.compliance_item_size_limit:
+                raise ItemSizeLimitExceededException(
+                    f"A {compliance_type} compliance item (Id {item.get('Id', '')!r}) is {size:,} bytes; "
+                    f"an item can be at most {self.compliance_item_size_limit:,}."
+                )
+            total += size
+        if total > self.compliance_total_size_limit:
+            raise TotalSizeLimitExceededException(
+                f"The {compliance_type} compliance items total {total:,} bytes; a request can carry at most "
+                f"{self.compliance_total_size_limit:,}."
+            )
+
+    def _check_partial_upload(self, compliance_type: str, items: Sequence[Mapping[str, Any]]) -> None:
+        if compliance_type != ASSOCIATION_TYPE:
+            raise InvalidItemContentException(
+                f"UploadType PARTIAL is valid only for association compliance (ComplianceType {ASSOCIATION_TYPE}), "
+                f"not {compliance_type}. Use COMPLETE."
+            )
+        for item in items:
+            association = self.associations.get(str(item.get("Id")))
+            mode = None if association is None else association.settings.get("SyncCompliance", "AUTO")
+            if mode != "MANUAL":
+                reason = "does not exist" if mode is None else f"has SyncCompliance {mode}"
+                raise InvalidItemContentException(
+                    f"A PARTIAL upload replaces the items of associations with SyncCompliance MANUAL; item Id "
+                    f"{item.get('Id')!r} names no such association (it {reason})."
+                )
+
+    # --- reads -------------------------------------------------------------------------
+
+    def list_compliance_items(
+        self,
+        resource_ids: Sequence[str],
+        resource_types: Sequence[str],
+        filters: Sequence[Mapping[str, Any]],
+        max_results: int | None,
+        next_token: str | None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        if len(resource_ids) > 1:
+            raise InvalidResourceId(
+                f"ListComplianceItems takes one resource ID per call; {len(resource_ids)} were given."
+            )
+        for resource_type in resource_types:
+            if resource_type != RESOURCE_TYPE:
+                raise InvalidResourceType(f"Resource type {resource_type} is not supported: use {RESOURCE_TYPE}.")
+        predicates = [compliance_filter(spec, COMPLIANCE_ITEM_FILTERS, _item_value) for spec in filters]
+        request = {"ids": list(resource_ids), "types": list(resource_types), "filters": list(filters)}
+        with self.lock:
+            listed = (
+                item
+                for resource_id in (resource_ids or sorted(self.compliance_records))
+                for item in self._compliance_items_of(resource_id)
+                if all(predicate(item) for predicate in predicates)
+            )
+            return _listed_page("ListComplianceItems", request, listed, max_results, next_token)
+
+    def _compliance_items_of(self, resource_id: str) -> Iterable[dict[str, Any]]:
+        for compliance_type, record in sorted(self.compliance_records.get(resource_id, {}).items()):
+            for item in record.items:
+                yield {
+                    "ComplianceType": compliance_type,
+                    "ResourceType": RESOURCE_TYPE,
+                    "ResourceId": resource_id,
+                    **item,
+                }
+
+    def list_resource_compliance_summaries(
+        self, filters: Sequence[Mapping[str, Any]], max_results: int | None, next_token: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        with self.lock:
+            listed = (self._resource_compliance_summary(*key) for key in self._filtered_compliance_records(filters))
+            return _listed_page(
+                "ListResourceComplianceSummaries", {"f": list(filters)}, listed, max_results, next_token
+            )
+
+    def list_compliance_summaries(
+        self, filters: Sequence[Mapping[str, Any]], max_results: int | None, next_token: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        with self.lock:
+            by_type: dict[str, list[tuple[str, str]]] = {}
+            for resource_id, compliance_type in self._filtered_compliance_records(filters):
+                record = self.compliance_records[resource_id][compliance_type]
+                by_type.setdefault(compliance_type, []).append((record.status, record.overall_severity))
+            listed = (
+                {
+                    "ComplianceType": compliance_type,
+                    "CompliantSummary": _count_summary("Compliant", COMPLIANT, resources),
+                    "NonCompliantSummary": _count_summary("NonCompliant", NON_COMPLIANT, resources),
+                }
+                for compliance_type, resources in sorted(by_type.items())
+            )
+            return _listed_page("ListComplianceSummaries", {"f": list(filters)}, listed, max_results, next_token)
+
+    def _filtered_compliance_records(self, filters: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
+        """(resource id, compliance type) of every record with items that the filters select."""
+        predicates = [
+            compliance_filter(spec, COMPLIANCE_RESOURCE_FILTERS, self._resource_compliance_value) for spec in filters
+        ]
+        return [
+            (resource_id, compliance_type)
+            for resource_id in sorted(self.compliance_records)
+            for compliance_type, record in sorted(self.compliance_records[resource_id].items())
+            if record.items and all(predicate((resource_id, compliance_type)) for predicate in predicates)
+        ]
+
+    def _resource_compliance_value(self, key: str, subject: tuple[str, str]) -> Any:
+        resource_id, compliance_type = subject
+        record = self.compliance_records[resource_id][compliance_type]
+        if key.startswith(INSTANCE_INFORMATION_KEY):
+            node = self.nodes().get(resource_id)
+            information = self._instance_information(node) if node is not None else {}
+            return information.get(key[len(INSTANCE_INFORMATION_KEY) :])
+        if key in COMPLIANCE_DETAIL_KEYS:
+            return [(item.get("Details") or {}).get(key) for item in record.items]
+        values: dict[str, Any] = {
+            "ComplianceType": compliance_type,
+            "ResourceId": resource_id,
+            "InstanceId": resource_id,
+            "ResourceType": RESOURCE_TYPE,
+            "Status": record.status,
+            "OverallSeverity": record.overall_severity,
+            **record.execution_summary,
+        }
+        return values.get(key)
+
+    def _resource_compliance_summary(self, resource_id: str, compliance_type: str) -> dict[str, Any]:
+        """A ``ResourceComplianceSummaryItem``: counts of the node's items of one type."""
+        record = self.compliance_records[resource_id][compliance_type]
+        severities = [(item["Status"], item["Severity"]) for item in record.items]
+        return {
+            "ComplianceType": compliance_type,
+            "ResourceType": RESOURCE_TYPE,
+            "ResourceId": resource_id,
+            "Status": record.status,
+            "OverallSeverity": record.overall_severity,
+            "ExecutionSummary": dict(record.execution_summary),
+            "CompliantSummary": _count_summary("Compliant", COMPLIANT, severities),
+            "NonCompliantSummary": _count_summary("NonCompliant", NON_COMPLIANT, severities),
+        }
+
+
+def _stored_item(entry: Mapping[str, Any], summary: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "Id": entry.get("Id"),
+        "Title": entry.get("Title"),
+        "Status": entry["Status"],
+        "Severity": entry["Severity"],
+        "Details": dict(entry["Details"]) if entry.get("Details") is not None else None,
+        "ExecutionSummary": dict(summary),
+    }
+
+
+def _item_value(key: str, item: Mapping[str, Any]) -> Any:
+    if key in COMPLIANCE_DETAIL_KEYS:
+        return (item.get("Details") or {}).get(key)
+    if key in ("ExecutionTime", "ExecutionId", "ExecutionType"):
+        return item["ExecutionSummary"].get(key)
+    return item.get(key)
+
+
+def _count_summary(prefix: str, status: str, severities: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """A CompliantSummary or NonCompliantSummary over (status, severity) pairs."""
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for item_status, severity in severities:
+        if item_status == status:
+            counts[severity] += 1
+    return {
+        f"{prefix}Count": sum(counts.values()),
+        "SeveritySummary": {f"{severity.capitalize()}Count": count for severity, count in counts.items()},
+    }
+
+
+def _listed_page(
+    operation: str,
+    request: Mapping[str, Any],
+    listed: Iterable[dict[str, Any]],
+    max_results: int | None,
+    next_token: str | None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of ``listed`` from the token's index on."""
+    fingerprint = request_fingerprint(operation, request)
+    start = int_position(decode_next_token(next_token, fingerprint))
+    positioned = ((index, item) for index, item in enumerate(listed) if index >= start)
+    return page_of(positioned, max_results or COMPLIANCE_PAGE_SIZE, fingerprint, lambda item: item)
