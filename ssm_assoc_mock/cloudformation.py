@@ -1,415 +1,38 @@
-"""``AWS::SSM::Association`` for moto's CloudFormation.
+"""What CloudFormation does and moto's does not, around ``AWS::SSM::Association``.
 
-moto deploys a template by looking each resource type up among the subclasses of its
-``CloudFormationModel``; a type it does not know is skipped with a warning. Defining
-``AssociationResource`` below makes ``AWS::SSM::Association`` known: ``create_stack``,
-``update_stack``, ``delete_stack`` and change sets then create, update and delete
-associations through the same backend as the SSM API, so everything the API checks is
-checked for a template too.
+The resource itself is ``models/association_resource.py``. This module enables it in moto's
+CloudFormation and adds, reversibly (like hook.py), two things around moto's CloudFormation
+backend:
 
-What CloudFormation does and moto does not, this module adds around moto's
-CloudFormation backend (reversibly, like hook.py):
+- **Rollback emulation.** moto lets a failing resource's exception escape ``create_stack``,
+  ``update_stack`` and ``execute_change_set``, so a template with a bad association would be a
+  500, not a failed stack. Here a resource that fails leaves the stack ``ROLLBACK_COMPLETE``
+  (or ``CREATE_FAILED`` with ``OnFailure=DO_NOTHING`` / ``DisableRollback``),
+  ``UPDATE_ROLLBACK_COMPLETE`` after a failed update, with ``CREATE_FAILED`` /
+  ``UPDATE_FAILED`` stack events whose ``ResourceStatusReason`` names the SSM error.
+- **moto-version shims.** moto 5.0 differs from 5.1.22 and 5.2 where the emulation touches
+  it: the stack event class's name, rolling back resources an update never created, and a
+  DescribeStacks template without ``StackStatusReason``. Each shim says which.
 
-- a resource that fails leaves the stack ``ROLLBACK_COMPLETE`` (or ``CREATE_FAILED``
-  with ``OnFailure=DO_NOTHING`` / ``DisableRollback``), ``UPDATE_ROLLBACK_COMPLETE``
-  after a failed update, with ``CREATE_FAILED`` / ``UPDATE_FAILED`` stack events whose
-  ``ResourceStatusReason`` names the SSM error; moto would let the exception escape;
-- properties are checked against the resource's registry schema first (unknown keys,
-  ``Name`` missing, wrong types), as CloudFormation does before calling SSM.
-
-Property names follow the registry schema of ``AWS::SSM::Association``; only
-``InstanceId`` is create-only (a change replaces the association), every other change is
-an ``UpdateAssociation`` that writes a new association version. CloudFormation's
-``WaitForSuccessTimeoutSeconds`` waits for the association to run successfully; under
-the mock creation just succeeds. moto's CloudFormation needs ``moto[cloudformation]``;
-without it this module still imports, and there is nothing to register with.
+moto's CloudFormation needs ``moto[cloudformation]``; without it this module still imports,
+and there is nothing to register with.
 """
 
 from __future__ import annotations
 
 import contextvars
-import re
 import threading
 import warnings
 from typing import Any, Callable, Mapping
 
 from moto.core.common_models import CloudFormationModel
-from moto.moto_api._internal import mock_random
 
-from .exceptions import SSMAssociationError
-from .models import SSMAssociationBackend, association_backends
-from .validation import validate_request
+from .models.association_resource import RESOURCE_TYPE, AssociationResource, ResourceFailed
 
-RESOURCE_TYPE = "AWS::SSM::Association"
-# What cloudformation_type() answers while uninstalled: no template can use it.
-_DISABLED_TYPE = "SSMAssocMock::Disabled::Association"
-ATTRIBUTES = ("AssociationId",)
-
-# The registry schema's properties (additionalProperties is false), by JSON type.
-STRING_PROPERTIES = (
-    "Name",
-    "AssociationName",
-    "AssociationDispatchAssumeRole",
-    "AutomationTargetParameterName",
-    "ComplianceSeverity",
-    "DocumentVersion",
-    "InstanceId",
-    "MaxConcurrency",
-    "MaxErrors",
-    "ScheduleExpression",
-    "SyncCompliance",
-)
-BOOLEAN_PROPERTIES = ("ApplyOnlyAtCronInterval",)
-INTEGER_PROPERTIES = ("ScheduleOffset", "WaitForSuccessTimeoutSeconds")
-OTHER_PROPERTIES = ("CalendarNames", "OutputLocation", "Parameters", "Tags", "Targets")
-PROPERTIES = frozenset(STRING_PROPERTIES + BOOLEAN_PROPERTIES + INTEGER_PROPERTIES + OTHER_PROPERTIES)
-REQUIRED_PROPERTIES = ("Name",)
-CREATE_ONLY_PROPERTIES = ("InstanceId",)  # a change means replacement
-CFN_ONLY_PROPERTIES = ("WaitForSuccessTimeoutSeconds",)  # not sent to SSM
-NOT_UPDATABLE_BY_API = ("InstanceId", "Tags")  # UpdateAssociation has no such members
-SYSTEM_TAG_PREFIX = "aws:cloudformation:"
-
-# CloudFormation's handler error code for an SSM error code; InvalidRequest otherwise.
-HANDLER_ERROR_CODES = {
-    "AssociationAlreadyExists": "AlreadyExists",
-    "AssociationDoesNotExist": "NotFound",
-    "AssociationLimitExceeded": "ServiceLimitExceeded",
-    "AssociationVersionLimitExceeded": "ServiceLimitExceeded",
-    "InternalServerError": "InternalFailure",
-}
+__all__ = ["RESOURCE_TYPE", "AssociationResource", "install", "is_registered", "uninstall"]
 
 
-class ResourceFailed(Exception):
-    """A resource of a stack failed; the stack operation fails with ``reason``."""
-
-    def __init__(self, logical_id: str, reason: str) -> None:
-        super().__init__(f"{logical_id}: {reason}")
-        self.logical_id = logical_id
-        self.reason = reason
-
-
-def handler_failure_reason(error: SSMAssociationError) -> str:
-    """The ``ResourceStatusReason`` CloudFormation writes when SSM rejects a call."""
-    handler_code = HANDLER_ERROR_CODES.get(error.code, "InvalidRequest")
-    return (
-        f'Resource handler returned message: "{error.message} (Service: Ssm, Status Code: {error.status_code}, '
-        f'Error Code: {error.code}, Request ID: {mock_random.uuid4()})" '
-        f"(RequestToken: {mock_random.uuid4()}, HandlerErrorCode: {handler_code})"
-    )
-
-
-# --- properties -------------------------------------------------------------------------
-
-
-class _PropertyChecker:
-    """Checks and normalises template properties against the registry schema.
-
-    CloudFormation converts scalars between the schema's primitive types (a ``Number``
-    parameter into a string property, ``"true"`` into a boolean); anything else is a
-    schema violation reported as ``#/Path: ...``.
-    """
-
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-
-    def wrong_type(self, path: str, expected: str, value: Any) -> None:
-        self.errors.append(f"{path}: expected type: {expected}, found: {json_type(value)}")
-
-    def string(self, value: Any, path: str) -> str | None:
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, (str, int, float)):
-            return str(value)
-        self.wrong_type(path, "String", value)
-        return None
-
-    def boolean(self, value: Any, path: str) -> bool | None:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in ("true", "false"):
-            return value.lower() == "true"
-        self.wrong_type(path, "Boolean", value)
-        return None
-
-    def integer(self, value: Any, path: str) -> int | None:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
-            return int(value)
-        self.wrong_type(path, "Integer", value)
-        return None
-
-    def strings(self, value: Any, path: str) -> list[str] | None:
-        if not isinstance(value, list):
-            self.wrong_type(path, "JSONArray", value)
-            return None
-        items = [self.string(item, f"{path}/{index}") for index, item in enumerate(value)]
-        return [item for item in items if item is not None]
-
-    def structure(
-        self, value: Any, path: str, members: Mapping[str, Callable[[Any, str], Any]], required: tuple[str, ...] = ()
-    ) -> dict[str, Any] | None:
-        if not isinstance(value, dict):
-            self.wrong_type(path, "JSONObject", value)
-            return None
-        for key in required:
-            if key not in value:
-                self.errors.append(f"{path}: required key [{key}] not found")
-        result: dict[str, Any] = {}
-        for key, item in value.items():
-            if key not in members:
-                self.errors.append(f"{path}: extraneous key [{key}] is not permitted")
-                continue
-            checked = members[key](item, f"{path}/{key}")
-            if checked is not None:
-                result[key] = checked
-        return result
-
-    def structures(
-        self, value: Any, path: str, members: Mapping[str, Callable[[Any, str], Any]], required: tuple[str, ...]
-    ) -> list[dict[str, Any]] | None:
-        if not isinstance(value, list):
-            self.wrong_type(path, "JSONArray", value)
-            return None
-        items = [self.structure(item, f"{path}/{index}", members, required) for index, item in enumerate(value)]
-        return [item for item in items if item is not None]
-
-    def parameters(self, value: Any, path: str) -> dict[str, list[str]] | None:
-        if not isinstance(value, dict):
-            self.wrong_type(path, "JSONObject", value)
-            return None
-        result: dict[str, list[str]] = {}
-        for key, item in value.items():
-            checked = self.strings(item, f"{path}/{key}")
-            if checked is not None:
-                result[str(key)] = checked
-        return result
-
-    def output_location(self, value: Any, path: str) -> dict[str, Any] | None:
-        s3_members = dict.fromkeys(("OutputS3BucketName", "OutputS3KeyPrefix", "OutputS3Region"), self.string)
-
-        def s3_location(item: Any, item_path: str) -> dict[str, Any] | None:
-            return self.structure(item, item_path, s3_members)
-
-        return self.structure(value, path, {"S3Location": s3_location})
-
-    def properties(self, value: Any) -> dict[str, Any]:
-        members: dict[str, Callable[[Any, str], Any]] = {
-            **dict.fromkeys(STRING_PROPERTIES, self.string),
-            **dict.fromkeys(BOOLEAN_PROPERTIES, self.boolean),
-            **dict.fromkeys(INTEGER_PROPERTIES, self.integer),
-            "CalendarNames": self.strings,
-            "OutputLocation": self.output_location,
-            "Parameters": self.parameters,
-            "Tags": lambda item, path: self.structures(
-                item, path, {"Key": self.string, "Value": self.string}, ("Key", "Value")
-            ),
-            "Targets": lambda item, path: self.structures(
-                item, path, {"Key": self.string, "Values": self.strings}, ("Key", "Values")
-            ),
-        }
-        assert set(members) == PROPERTIES
-        return self.structure(value, "#", members, REQUIRED_PROPERTIES) or {}
-
-
-def json_type(value: Any) -> str:
-    """The type name CloudFormation's schema validator prints."""
-    if isinstance(value, bool):
-        return "Boolean"
-    if isinstance(value, int):
-        return "Integer"
-    if isinstance(value, float):
-        return "Number"
-    if isinstance(value, str):
-        return "String"
-    if isinstance(value, list):
-        return "JSONArray"
-    if isinstance(value, dict):
-        return "JSONObject"
-    return "Null"
-
-
-def checked_properties(logical_id: str, properties: Any) -> dict[str, Any]:
-    """Template properties as validated, normalised values; ``ResourceFailed`` if invalid."""
-    checker = _PropertyChecker()
-    result = checker.properties(properties if properties is not None else {})
-    if checker.errors:
-        message = checker.errors[0] if len(checker.errors) == 1 else f"[{', '.join(checker.errors)}]"
-        raise ResourceFailed(
-            logical_id, f"Properties validation failed for resource {logical_id} with message: {message}"
-        )
-    return result
-
-
-def create_request(properties: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``CreateAssociation`` request for checked properties (AWS member names)."""
-    return {key: value for key, value in properties.items() if key not in CFN_ONLY_PROPERTIES}
-
-
-def update_request(association_id: str, properties: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``UpdateAssociation`` request: every setting, so omitted ones are cleared, as CloudFormation does."""
-    request = {
-        key: value
-        for key, value in properties.items()
-        if key not in CFN_ONLY_PROPERTIES and key not in NOT_UPDATABLE_BY_API
-    }
-    request["AssociationId"] = association_id
-    return request
-
-
-def stack_name_from_id(stack_id: str) -> str:
-    """``arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>`` -> ``<name>``."""
-    parts = stack_id.split("/")
-    return parts[1] if len(parts) >= 3 else stack_id
-
-
-# --- the resource -------------------------------------------------------------------------
-
-
-class AssociationResource(CloudFormationModel):
-    """One ``AWS::SSM::Association`` of a stack; its physical id is the AssociationId."""
-
-    def __init__(
-        self,
-        account_id: str,
-        region_name: str,
-        association_id: str,
-        logical_id: str,
-        stack_id: str,
-        properties: dict[str, Any],
-    ) -> None:
-        self.account_id = account_id
-        self.region_name = region_name
-        self.association_id = association_id
-        self.logical_id = logical_id
-        self.stack_id = stack_id
-        self.properties = properties  # as last applied: what an update compares against
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""  # AssociationName is a setting, not the physical id
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return RESOURCE_TYPE if _state.registered else _DISABLED_TYPE
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.association_id
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in ATTRIBUTES
-
-    def get_cfn_attribute(self, attribute_name: str) -> Any:
-        if attribute_name == "AssociationId":
-            return self.association_id
-        from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
-
-        raise UnformattedGetAttTemplateException()
-
-    def is_created(self) -> bool:
-        return True
-
-    @property
-    def backend(self) -> SSMAssociationBackend:
-        return association_backends[self.account_id][self.region_name]
-
-    @classmethod
-    def create_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> AssociationResource:
-        logical_id = str(kwargs.get("LogicalId") or resource_name)
-        properties = checked_properties(logical_id, cloudformation_json.get("Properties"))
-        backend = association_backends[account_id][region_name]
-        request = create_request(properties)
-        try:
-            validate_request("CreateAssociation", request)
-            description = backend.create_association(request)
-        except SSMAssociationError as error:
-            raise ResourceFailed(logical_id, handler_failure_reason(error)) from error
-        association_id = str(description["AssociationId"])
-        stack_id = str(kwargs.get("StackId") or "")
-        if stack_id:
-            system_tags = {
-                "stack-name": stack_name_from_id(stack_id),
-                "stack-id": stack_id,
-                "logical-id": logical_id,
-            }
-            backend.add_service_tags(
-                "Association", association_id, {SYSTEM_TAG_PREFIX + key: value for key, value in system_tags.items()}
-            )
-        return cls(account_id, region_name, association_id, logical_id, stack_id, properties)
-
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: AssociationResource,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> AssociationResource:
-        original = original_resource
-        logical_id = original.logical_id
-        properties = checked_properties(logical_id, cloudformation_json.get("Properties"))
-        if properties == original.properties:
-            return original  # nothing CloudFormation would change
-        if any(properties.get(key) != original.properties.get(key) for key in CREATE_ONLY_PROPERTIES):
-            # Replacement: the new association first, then the old one goes.
-            replacement = cls.create_from_cloudformation_json(
-                new_resource_name,
-                cloudformation_json,
-                account_id,
-                region_name,
-                LogicalId=logical_id,
-                StackId=original.stack_id,
-            )
-            original.delete(account_id, region_name)
-            return replacement
-        backend = original.backend
-        request = update_request(original.association_id, properties)
-        new_tags = properties.get("Tags") or []
-        try:
-            validate_request("UpdateAssociation", request)
-            if new_tags != (original.properties.get("Tags") or []):
-                validate_request("CreateAssociation", {"Name": properties["Name"], "Tags": new_tags})
-            # The settings and the tags change together, or neither.
-            backend.update_association(request, tags=new_tags)
-        except SSMAssociationError as error:
-            raise ResourceFailed(logical_id, handler_failure_reason(error)) from error
-        original.properties = properties
-        return original
-
-    @classmethod
-    def delete_from_cloudformation_json(
-        cls,
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> None:
-        _delete_association(association_backends[account_id][region_name], resource_name, resource_name)
-
-    def delete(self, account_id: str, region_name: str) -> None:
-        _delete_association(self.backend, self.association_id, self.logical_id)
-
-
-def _delete_association(backend: SSMAssociationBackend, association_id: str, logical_id: str) -> None:
-    """Delete; an association already gone counts as deleted, as CloudFormation treats NotFound."""
-    try:
-        backend.delete_association(association_id, None, None)
-    except SSMAssociationError as error:
-        if error.code != "AssociationDoesNotExist":
-            raise ResourceFailed(logical_id, handler_failure_reason(error)) from error
-
-
-# --- failures: what CloudFormation does when a resource fails ----------------------------------
+# --- rollback emulation: what CloudFormation does when a resource fails ------------------------
 
 # OnFailure of the create_stack request being served (moto's backend does not see it).
 _on_failure: contextvars.ContextVar[str] = contextvars.ContextVar("ssm_assoc_mock_on_failure", default="ROLLBACK")
@@ -609,7 +232,6 @@ def _wrap_create_stack_response(original: Callable[..., Any]) -> Callable[..., A
 class _State:
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.registered = False
         self.patched: list[tuple[Any, str, Any, Any]] = []  # (class or module, attribute, original, replacement)
 
 
@@ -672,7 +294,7 @@ def _show_stack_status_reason() -> None:
 def install() -> bool:
     """Register ``AWS::SSM::Association`` with moto's CloudFormation; idempotent. True if registered."""
     with _state.lock:
-        if _state.registered:
+        if AssociationResource.enabled:
             return True
         classes = _moto_cloudformation()
         if classes is None or _native_model_exists():
@@ -692,7 +314,7 @@ def install() -> bool:
             setattr(owner, attribute, wrapper)
             _state.patched.append((owner, attribute, original, wrapper))
         _show_stack_status_reason()
-        _state.registered = True
+        AssociationResource.enabled = True
         _clear_moto_caches()
         return True
 
@@ -704,9 +326,9 @@ def uninstall() -> None:
             if vars(owner).get(attribute) is wrapper:
                 setattr(owner, attribute, original)
         _state.patched.clear()
-        _state.registered = False
+        AssociationResource.enabled = False
         _clear_moto_caches()
 
 
 def is_registered() -> bool:
-    return _state.registered
+    return AssociationResource.enabled
