@@ -161,7 +161,8 @@ class Node:
             resource_type="EC2Instance",
             source_type=_EC2_TYPE,
             ip_address=str(getattr(instance, "private_ip", "") or ""),
-            computer_name=str(getattr(instance, "private_dns_name", "") or ""),
+            # moto 5.1 renamed ``private_dns`` to ``private_dns_name``.
+            computer_name=str(getattr(instance, "private_dns_name", None) or getattr(instance, "private_dns", "")),
             agent_version="3.3.987.0",
             ping_status=ONLINE if instance.state == "running" else "ConnectionLost",
             registered_at=getattr(instance, "launch_time_datetime", None),
