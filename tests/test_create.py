@@ -320,7 +320,7 @@ def test_batch_reports_failing_entries_and_creates_the_rest(ssm_client: Any, man
     for item in failed:
         assert item["Fault"] == "Client"
         assert item["Message"].strip()
-    assert "AWS-UpdateSSMAgent" in failed[0]["Message"] and INSTANCE in failed[0]["Message"]
+    assert failed[0]["Message"] == "Association Already Exists"  # AWS's documented example
     assert "No-Such-Document" in failed[1]["Message"]
     assert "commands" in failed[2]["Message"]
     assert "rate(1 minute)" in failed[3]["Message"]

@@ -12,6 +12,7 @@ from ssm_assoc_mock import register_managed_instance
 
 from .helpers import (
     INSTANCE,
+    OTHER_INSTANCE,
     TAG_TARGETS,
     UNKNOWN_ID,
     command_document,
@@ -281,15 +282,46 @@ def test_legacy_association_update_keeps_instance_id_and_status(ssm_client: Any)
     assert by_pair["AssociationDescription"] == updated
 
 
+@pytest.mark.parametrize("key", ["InstanceIds", "instanceids"])
+def test_legacy_association_accepts_back_what_describe_reports(ssm_client: Any, key: str) -> None:
+    # Terraform's provider resends the Targets and DocumentVersion DescribeAssociation reported (issue 11).
+    register_managed_instance(INSTANCE)
+    created = ssm_client.create_association(
+        Name="AWS-RunShellScript", InstanceId=INSTANCE, Parameters={"commands": ["id"]}
+    )["AssociationDescription"]
+    reported = ssm_client.describe_association(AssociationId=created["AssociationId"])["AssociationDescription"]
+
+    updated = ssm_client.update_association(
+        AssociationId=created["AssociationId"],
+        Name=reported["Name"],
+        DocumentVersion=reported["DocumentVersion"],
+        Targets=[{"Key": key, "Values": reported["Targets"][0]["Values"]}],
+        ApplyOnlyAtCronInterval=reported["ApplyOnlyAtCronInterval"],
+        Parameters={"commands": ["date"]},
+    )["AssociationDescription"]
+
+    assert updated["AssociationVersion"] == "2"
+    assert updated["InstanceId"] == INSTANCE
+    assert updated["Targets"] == [{"Key": "InstanceIds", "Values": [INSTANCE]}]
+    assert updated["DocumentVersion"] == "$DEFAULT"
+    assert updated["Parameters"] == {"commands": ["date"]}
+    versions = ssm_client.list_association_versions(AssociationId=created["AssociationId"])["AssociationVersions"]
+    assert "DocumentVersion" not in versions[-1]  # the echoed default is not a setting of its own
+
+
 @pytest.mark.parametrize(
     "changes",
     [
         {"ScheduleExpression": "rate(1 day)"},
         {"AssociationName": "renamed"},
         {"MaxConcurrency": "1"},
-        {"Targets": [{"Key": "InstanceIds", "Values": [INSTANCE]}]},
+        {"Targets": [{"Key": "InstanceIds", "Values": [OTHER_INSTANCE]}]},
+        {"Targets": [{"Key": "InstanceIds", "Values": [INSTANCE, OTHER_INSTANCE]}]},
+        {"Targets": [{"Key": "tag:Env", "Values": ["prod"]}]},
+        {"DocumentVersion": "1"},
+        {"DocumentVersion": "$LATEST"},
     ],
-    ids=["schedule", "name", "concurrency", "targets"],
+    ids=["schedule", "name", "concurrency", "targets", "more-targets", "tag-targets", "doc-version", "latest"],
 )
 def test_legacy_association_rejects_targets_only_settings_with_invalid_update(
     ssm_client: Any, changes: dict[str, Any]

@@ -266,7 +266,11 @@ class AssociationsRoom(Room):
                     successful.append(self._create(request).describe())
                 except SSMAssociationError as error:
                     fault = "Server" if isinstance(error, InternalServerError) else "Client"
-                    failed.append({"Entry": dict(entry), "Message": error.message, "Fault": fault})
+                    # AWS's documented batch example words an existing legacy association so.
+                    message = (
+                        "Association Already Exists" if isinstance(error, AssociationAlreadyExists) else error.message
+                    )
+                    failed.append({"Entry": dict(entry), "Message": message, "Fault": fault})
             return {"Successful": successful, "Failed": failed}
 
     def _reject_duplicate_instances(self, entries: Sequence[Mapping[str, Any]]) -> None:
@@ -477,6 +481,7 @@ class AssociationsRoom(Room):
                     f"Association {association.association_id} already has {MAX_VERSIONS:,} versions, the most allowed."
                 )
             if association.instance_id:
+                request = _without_reported_legacy_values(request, association.instance_id)
                 if request.get("Targets"):
                     raise InvalidUpdate("An association created with InstanceId cannot be changed to use Targets.")
                 if request.get("Name") not in (None, association.name):
@@ -535,6 +540,17 @@ def _requested_settings(request: Mapping[str, Any]) -> dict[str, Any]:
             for target in settings["Targets"]
         ]
     return settings
+
+
+def _without_reported_legacy_values(request: Mapping[str, Any], instance_id: str) -> dict[str, Any]:
+    """A legacy update without the Targets and DocumentVersion its description reports: clients such as
+    Terraform's provider send back what they read, and only a real change is an InvalidUpdate."""
+    given = dict(request)
+    if _requested_settings({"Targets": given.get("Targets")}).get("Targets") == targets_for_instance(instance_id):
+        del given["Targets"]
+    if given.get("DocumentVersion") == document_store.DEFAULT_VERSION:
+        del given["DocumentVersion"]
+    return given
 
 
 def _check_targeting(settings: Mapping[str, Any], instance_id: str | None, creating: bool) -> None:
