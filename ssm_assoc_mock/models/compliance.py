@@ -2,6 +2,9 @@
 
 Items are kept per node and compliance type, as AWS keeps them: a COMPLETE upload replaces every
 item of that type on the node, a PARTIAL one only the items of the (MANUAL) associations it names.
+Runs of associations with SyncCompliance AUTO write the node's ``Association`` item themselves
+(``record_run_compliance``, called when a run is recorded), as the agent's upload does; deleting an
+association removes its items.
 
 What AWS leaves open is decided here and listed in the README: a resource's ``OverallSeverity`` is
 the highest severity among its non-compliant items (among all items when none is non-compliant);
@@ -23,7 +26,7 @@ from ..exceptions import (
     TotalSizeLimitExceededException,
 )
 from ..pagination import decode_next_token, int_position, page_of, request_fingerprint
-from ..targets import Node
+from ..targets import Node, parameter_value_targets
 from ..validation import enum_values
 from .clock import epoch_to_datetime
 from .filters import (
@@ -37,6 +40,7 @@ from .room import Room
 
 if TYPE_CHECKING:
     from .associations import Association
+    from .runs import Execution
 
 RESOURCE_TYPE = "ManagedInstance"  # "ManagedInstance is currently the only supported resource type" (model)
 ASSOCIATION_TYPE = "Association"
@@ -46,6 +50,9 @@ COMPLIANCE_PAGE_SIZE = 50  # the model's MaxResults maximum for all three list c
 COMPLIANT, NON_COMPLIANT = enum_values("ComplianceItemEntry", "Status")
 # Highest first, as the model's enum lists them: CRITICAL, HIGH, ..., UNSPECIFIED.
 SEVERITIES = tuple(enum_values("ComplianceItemEntry", "Severity"))
+# The per-node outcomes after which the agent uploads association compliance: the association ran (or
+# was cut off) there. Pending, InProgress and Skipped leave the node's item as it was.
+_COMPLIANCE_OUTCOMES = ("Success", "Failed", "TimedOut", "Cancelled")
 
 
 def stored_summary(summary: Mapping[str, Any]) -> dict[str, Any]:
@@ -134,8 +141,65 @@ class ComplianceRoom(Room):
                 stored = [item for item in current.items if item.get("Id") not in replaced] + stored
             self._store_compliance(resource_id, compliance_type, ComplianceRecord(summary, stored, content_hash))
 
-    def _store_compliance(self, resource_id: str, compliance_type: str, record: ComplianceRecord) -> None:
-        self.compliance_records.setdefault(resource_id, {})[compliance_type] = record
+    def _store_compliance(self, resource_id: str, compliance_type: str, record: ComplianceRecord | None) -> None:
+        """Keep (or, with None, drop) a node's record of one compliance type."""
+        if record is not None:
+            self.compliance_records.setdefault(resource_id, {})[compliance_type] = record
+            return
+        records = self.compliance_records.get(resource_id, {})
+        records.pop(compliance_type, None)
+        if not records:
+            self.compliance_records.pop(resource_id, None)
+
+    def record_run_compliance(self, association: Association, execution: Execution) -> None:
+        """SyncCompliance AUTO: each node the run finished on gets the association's item, as the agent uploads it.
+
+        The item's Id is the association id, its Title empty, its Severity the association's
+        ComplianceSeverity; its ExecutionSummary holds only the time (the agent's upload leaves
+        ExecutionId and ExecutionType empty). The node's other association items keep theirs.
+        """
+        settings = association.settings
+        if settings.get("SyncCompliance", "AUTO") != "AUTO":
+            return  # MANUAL: the caller reports compliance with PutComplianceItems
+        finished = [
+            target
+            for target in execution.targets
+            if target.resource_type == RESOURCE_TYPE and target.status in _COMPLIANCE_OUTCOMES
+        ]
+        if not finished:
+            return
+        if parameter_value_targets(settings.get("Targets") or []):
+            # ParameterValues may name ids that are not managed nodes: those get no compliance.
+            nodes = self.nodes()
+            finished = [target for target in finished if target.resource_id in nodes]
+        details = {"DocumentName": association.name, "DocumentVersion": execution.document_version}
+        severity = settings.get("ComplianceSeverity", SEVERITIES[-1])
+        for target in finished:
+            summary = {"ExecutionTime": target.date.replace(microsecond=target.date.microsecond // 1000 * 1000)}
+            item = {
+                "Id": association.association_id,
+                "Title": "",
+                "Status": COMPLIANT if target.status == "Success" else NON_COMPLIANT,
+                "Severity": severity,
+                "Details": dict(details),
+                "ExecutionSummary": summary,
+            }
+            current = self.compliance_records.get(target.resource_id, {}).get(ASSOCIATION_TYPE)
+            kept = [] if current is None else [i for i in current.items if i.get("Id") != association.association_id]
+            self._store_compliance(target.resource_id, ASSOCIATION_TYPE, ComplianceRecord(dict(summary), [*kept, item]))
+
+    def forget_compliance(self, association: Association) -> None:
+        """A deleted association's items leave every node's association compliance."""
+        for resource_id in list(self.compliance_records):
+            current = self.compliance_records[resource_id].get(ASSOCIATION_TYPE)
+            if current is None or not any(item.get("Id") == association.association_id for item in current.items):
+                continue
+            kept = [item for item in current.items if item.get("Id") != association.association_id]
+            self._store_compliance(
+                resource_id,
+                ASSOCIATION_TYPE,
+                ComplianceRecord(current.execution_summary, kept) if kept else None,
+            )
 
     def _check_compliance_sizes(self, compliance_type: str, items: Sequence[Mapping[str, Any]]) -> None:
         total = 0

@@ -260,6 +260,8 @@ class RunsRoom(Room):
     associations: dict[str, Association]
     get: Callable[[str], Association]
     managed_node: Callable[[str], Node]
+    record_run_compliance: Callable[[Association, Execution], None]
+    forget_compliance: Callable[[Association], None]
     nodes: Callable[[], dict[str, Node]]
 
     def __init__(self, region_name: str, account_id: str) -> None:
@@ -419,9 +421,12 @@ class RunsRoom(Room):
             if target.status == "Success":
                 self.last_success_by_instance[target.resource_id] = now
         association.run_state = None
+        self.record_run_compliance(association, execution)
 
     def forget_runs(self, association: Association) -> None:
-        """A deleted association's runs no longer show in the per-node views, and it never runs again."""
+        """A deleted association's runs no longer show in the per-node views (nor in compliance), and it never
+        runs again."""
+        self.forget_compliance(association)
         for resource_id in association.instance_results:
             self.results_by_instance.get(resource_id, {}).pop(association.association_id, None)
         self.run_outcomes.pop(association.association_id, None)
