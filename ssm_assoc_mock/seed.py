@@ -208,13 +208,7 @@ def _scopes(seed: Mapping[str, Any], source: str | None) -> list[_Scope]:
     account = _account(seed.get("account", default_account_id()), "top level", source)
     region = _region(seed.get("region", DEFAULT_REGION), "top level", source)
     scopes = [_Scope("", account, region, seed)]
-    extra = seed.get("scopes", [])
-    if not isinstance(extra, list):
-        raise SeedError("scopes", f"must be a list of objects, not {_type_name(extra)}", source)
-    for index, item in enumerate(extra):
-        label = f"scopes[{index}]"
-        if not isinstance(item, Mapping):
-            raise SeedError(label, f"must be an object, not {_type_name(item)}", source)
+    for label, item in _objects(seed.get("scopes", []), "scopes", source):
         _reject_unknown_keys(item, SCOPE_KEYS, label, source)
         scope_account = _account(item.get("account", account), label, source)
         scope_region = _region(item.get("region", region), label, source)
@@ -246,15 +240,20 @@ def _region(value: Any, label: str, source: str | None) -> str:
 def _entries(scope: _Scope, key: str, source: str | None) -> list[tuple[str, Mapping[str, Any]]]:
     items = scope.data.get(key, [])
     prefix = f"{scope.label}.{key}" if scope.label else key
+    return [(f"{label}{_describe_entry(key, item)}", item) for label, item in _objects(items, prefix, source)]
+
+
+def _objects(items: Any, prefix: str, source: str | None) -> list[tuple[str, Mapping[str, Any]]]:
+    """A seed list whose members must all be objects, each with its label (``prefix[index]``)."""
     if not isinstance(items, list):
         raise SeedError(prefix, f"must be a list of objects, not {_type_name(items)}", source)
-    entries: list[tuple[str, Mapping[str, Any]]] = []
+    labelled: list[tuple[str, Mapping[str, Any]]] = []
     for index, item in enumerate(items):
         label = f"{prefix}[{index}]"
         if not isinstance(item, Mapping):
             raise SeedError(label, f"must be an object, not {_type_name(item)}", source)
-        entries.append((f"{label}{_describe_entry(key, item)}", item))
-    return entries
+        labelled.append((label, item))
+    return labelled
 
 
 def _describe_entry(key: str, item: Mapping[str, Any]) -> str:

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Mapping, Sequence
 
-from moto.core.utils import utcnow
 from moto.ec2.models import ec2_backends
 from moto.resourcegroups.models import resourcegroups_backends
 
@@ -57,6 +56,8 @@ HTTP_REGISTER_HINT = (
 serving_http: ContextVar[bool] = ContextVar("ssm_assoc_mock_serving_http", default=False)
 
 
+# The SSM Agent version every node reports.
+AGENT_VERSION = "3.3.987.0"
 # The platform name and version a node reports when its registration does not say.
 PLATFORM_DEFAULTS = {
     "Linux": ("Amazon Linux", "2"),
@@ -79,12 +80,13 @@ class ManagedInstance:
     platform_version: str = ""
     tags: dict[str, str] = field(default_factory=dict)
     ping_status: str = "Online"
-    agent_version: str = "3.3.987.0"
+    agent_version: str = AGENT_VERSION
     computer_name: str = ""
     ip_address: str = "10.0.0.1"
     iam_role: str = ""
     activation_id: str = ""
-    registered_at: datetime = field(default_factory=utcnow)
+    # Set by the backend when it registers the node, from State Manager's clock.
+    registered_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if not matches_model_pattern(member_shape("CreateAssociationRequest", "InstanceId"), self.instance_id):
@@ -163,7 +165,7 @@ class Node:
             ip_address=str(getattr(instance, "private_ip", "") or ""),
             # moto 5.1 renamed ``private_dns`` to ``private_dns_name``.
             computer_name=str(getattr(instance, "private_dns_name", None) or getattr(instance, "private_dns", "")),
-            agent_version="3.3.987.0",
+            agent_version=AGENT_VERSION,
             ping_status=ONLINE if instance.state == "running" else "ConnectionLost",
             registered_at=getattr(instance, "launch_time_datetime", None),
         )

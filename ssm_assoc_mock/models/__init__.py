@@ -11,8 +11,10 @@ of the caller. It is one class composed from a room per concern:
 - ``tags``: the tags of associations and managed instances;
 - ``compliance``: compliance items per node and type (PutComplianceItems and the list calls);
 
-with ``filters`` (request filters as predicates), ``clock`` (the time the API reports) and
-``room`` (the account, region and lock every room shares) beside them.
+with ``filters`` (request filters as predicates), ``clock`` (State Manager's time: every time
+the rooms record comes from it), ``room`` (the account, region and lock every room shares) and
+``association_resource`` (``AWS::SSM::Association`` for moto's CloudFormation, which drives the
+backend through its public methods) beside them.
 """
 
 from __future__ import annotations

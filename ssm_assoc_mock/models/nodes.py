@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
-from .. import documents as document_store
-from ..exceptions import SSMAssociationError, ValidationException
+from ..documents import DocumentInfo
+from ..exceptions import ValidationException
 from ..pagination import DEFAULT_PAGE_SIZE, decode_next_token, int_position, page_of, request_fingerprint
 from ..targets import ManagedInstance, Node, managed_node, managed_nodes, node_is_targeted
 from .clock import reported_now
@@ -34,6 +34,7 @@ class NodesRoom(Room):
     in_order: Callable[[int], Iterator[Association]]
     observe: Callable[[Association], Association]
     resolved_document_version: Callable[[Association], str]
+    association_document: Callable[[Association], DocumentInfo | None]
     results_by_instance: dict[str, dict[str, Association]]
     last_success_by_instance: dict[str, datetime]
 
@@ -145,12 +146,8 @@ class NodesRoom(Room):
         )
 
     def _document_content(self, association: Association) -> str | None:
-        try:
-            return document_store.find_document(
-                self.account_id, self.region_name, association.name, association.settings.get("DocumentVersion")
-            ).content
-        except SSMAssociationError:
-            return None
+        document = self.association_document(association)
+        return None if document is None else document.content
 
     def describe_instance_information(
         self,

@@ -1,7 +1,7 @@
 """What every room of the backend shares: its account and region, and one lock.
 
 The backend moto's ``BackendDict`` holds is one class composed from a room per concern
-(associations, runs, nodes, tags). Each room is a ``Room``: moto's ``BaseBackend`` gives it
+(associations, runs, nodes, tags, compliance). Each room is a ``Room``: moto's ``BaseBackend`` gives it
 the account and region, and the one re-entrant lock every write holds, because moto's
 server is threaded and an update must never be lost. A room names, as annotations, the
 few members it reads from another room, so the contract between rooms is written down.

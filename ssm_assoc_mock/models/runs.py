@@ -634,22 +634,24 @@ class RunsRoom(Room):
         }
 
     def _is_runbook(self, association: Association) -> bool:
-        try:
-            document = document_store.find_document(
-                self.account_id, self.region_name, association.name, association.settings.get("DocumentVersion")
-            )
-        except SSMAssociationError:
-            return False
-        return document.document_type == "Automation"
+        document = self.association_document(association)
+        return document is not None and document.document_type == "Automation"
 
-    def resolved_document_version(self, association: Association) -> str:
-        """The document version a run of the association uses now."""
+    def association_document(self, association: Association) -> document_store.DocumentInfo | None:
+        """The document (in the version asked for) a run of the association uses now; None once it is deleted."""
         try:
             return document_store.find_document(
                 self.account_id, self.region_name, association.name, association.settings.get("DocumentVersion")
-            ).document_version
-        except SSMAssociationError:  # the document was deleted since: report what was asked for
+            )
+        except SSMAssociationError:
+            return None
+
+    def resolved_document_version(self, association: Association) -> str:
+        """The document version a run of the association uses now."""
+        document = self.association_document(association)
+        if document is None:  # the document was deleted since: report what was asked for
             return str(association.settings.get("DocumentVersion", document_store.DEFAULT_VERSION))
+        return document.document_version
 
     # --- executions --------------------------------------------------------------
 
