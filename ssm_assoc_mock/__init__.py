@@ -78,6 +78,8 @@ def simulate_run(
     status: str = "Success",
     instance_statuses: Mapping[str, str] | None = None,
     detailed_status: str | None = None,
+    output: str | Mapping[str, str] | None = None,
+    error_output: str | Mapping[str, str] | None = None,
     account_id: str | None = None,
     region_name: str | None = None,
 ) -> dict[str, Any]:
@@ -89,10 +91,18 @@ def simulate_run(
     as an execution with targets and updates Overview, LastExecutionDate,
     LastSuccessfulExecutionDate, the legacy Status and each instance's association status.
     ``detailed_status`` overrides Overview.DetailedStatus (e.g. "AutomationExecutionLimitExceeded").
+    With an S3 OutputLocation, each node the run finished on writes ``stdout`` (and ``stderr`` when
+    it failed) to moto's S3: ``output`` / ``error_output`` give their text, one for every node or
+    a mapping of instance ids to texts (a node not named gets a one-line default).
     Returns the execution as DescribeAssociationExecutions lists it.
     """
     return backend(account_id, region_name).run_association(
-        association_id, status=status, instance_statuses=instance_statuses, detailed_status=detailed_status
+        association_id,
+        status=status,
+        instance_statuses=instance_statuses,
+        detailed_status=detailed_status,
+        output=output,
+        error_output=error_output,
     )
 
 
@@ -115,6 +125,8 @@ def set_run_outcome(
     *,
     status: str = "Success",
     instance_statuses: Mapping[str, str] | None = None,
+    output: str | Mapping[str, str] | None = None,
+    error_output: str | Mapping[str, str] | None = None,
     account_id: str | None = None,
     region_name: str | None = None,
 ) -> None:
@@ -122,8 +134,11 @@ def set_run_outcome(
     StartAssociationsOnce, moto's state manager): ``status`` on every target, unless
     ``instance_statuses`` names it (Success, Failed, Pending, InProgress, TimedOut, Cancelled,
     Skipped). Pending and InProgress targets stay unfinished (a Duration cancels them).
+    ``output`` / ``error_output``: the ``stdout`` / ``stderr`` text written to the S3
+    OutputLocation, as for ``simulate_run``.
     """
-    backend(account_id, region_name).set_run_outcome(association_id, RunOutcome(status, instance_statuses))
+    outcome = RunOutcome(status, instance_statuses, output, error_output)
+    backend(account_id, region_name).set_run_outcome(association_id, outcome)
 
 
 install()

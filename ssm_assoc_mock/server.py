@@ -12,14 +12,15 @@ werkzeug server, with these controls beside it:
   the region to ``us-east-1``.
 - ``GET /ssm-assoc-mock/managed-instances?Region=...``: the registered nodes.
 - ``POST /ssm-assoc-mock/simulate-run``: ``ssm_assoc_mock.simulate_run`` with
-  ``{"AssociationId": ..., "Status": "Success", "InstanceStatuses": ..., "DetailedStatus": ...}``.
+  ``{"AssociationId": ..., "Status": "Success", "InstanceStatuses": ..., "DetailedStatus": ...,
+  "Output": ..., "ErrorOutput": ...}``.
 - ``POST /ssm-assoc-mock/seed``: load a seed given as the JSON body; an empty body reloads
   the server's seed file (after ``POST /moto-api/reset``, say).
 - ``POST /ssm-assoc-mock/clock``: ``ssm_assoc_mock.advance_clock`` with ``{"AdvanceSeconds": N}``;
   answers ``{"Now": ..., "Executions": [...]}`` (the runs started, oldest first).
 - ``GET /ssm-assoc-mock/clock``: ``{"Now": ...}``, State Manager's time (epoch seconds).
 - ``POST /ssm-assoc-mock/run-outcome``: ``ssm_assoc_mock.set_run_outcome`` with
-  ``{"AssociationId": ..., "Status": "Success", "InstanceStatuses": {...}}``.
+  ``{"AssociationId": ..., "Status": "Success", "InstanceStatuses": {...}, "Output": ..., "ErrorOutput": ...}``.
 
 Errors are JSON ``{"error": <code>, "message": <text>}`` with a 4xx status (501 for an
 action this version does not have). SIGINT and SIGTERM stop the server cleanly.
@@ -58,6 +59,8 @@ MAX_PORT = 65535
 LISTEN_BACKLOG = 128  # werkzeug's own
 DEFAULT_REGION = "us-east-1"
 ACCOUNT_HEADER = "x-moto-account-id"
+# The stdout / stderr texts a run writes to its S3 OutputLocation (simulate-run, run-outcome).
+OUTPUT_MEMBERS = ("Output", "ErrorOutput")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 READY_PREFIX = "ssm-assoc-mock: serving on "
 
@@ -220,7 +223,10 @@ class Controls:
         import ssm_assoc_mock
 
         body = self.body(request)
-        self.only(body, ("AssociationId", "Status", "InstanceStatuses", "DetailedStatus", "AccountId", "Region"))
+        self.only(
+            body,
+            ("AssociationId", "Status", "InstanceStatuses", "DetailedStatus", *OUTPUT_MEMBERS, "AccountId", "Region"),
+        )
         association_id = body.get("AssociationId")
         if not isinstance(association_id, str) or not association_id:
             raise ControlError(400, "BadRequest", "AssociationId is required.")
@@ -229,6 +235,8 @@ class Controls:
             status=body.get("Status", "Success"),
             instance_statuses=body.get("InstanceStatuses"),
             detailed_status=body.get("DetailedStatus"),
+            output=_output_member(body, "Output"),
+            error_output=_output_member(body, "ErrorOutput"),
             account_id=self.account(request, body),
             region_name=self.region(body),
         )
@@ -252,7 +260,7 @@ class Controls:
 
     def set_run_outcome(self, request: Request) -> Response:
         body = self.body(request)
-        self.only(body, ("AssociationId", "Status", "InstanceStatuses", "AccountId", "Region"))
+        self.only(body, ("AssociationId", "Status", "InstanceStatuses", *OUTPUT_MEMBERS, "AccountId", "Region"))
         association_id = body.get("AssociationId")
         if not isinstance(association_id, str) or not association_id:
             raise ControlError(400, "BadRequest", "AssociationId is required.")
@@ -267,8 +275,12 @@ class Controls:
                 400, "BadRequest", "Status must be a string and InstanceStatuses an object of instance ids to statuses."
             )
         backend = association_backends[self.account(request, body)][self.region(body)]
-        backend.set_run_outcome(association_id, RunOutcome(status, statuses))
-        return json_response({"AssociationId": association_id, "Status": status, "InstanceStatuses": statuses})
+        outputs = {member: _output_member(body, member) for member in OUTPUT_MEMBERS}
+        backend.set_run_outcome(association_id, RunOutcome(status, statuses, outputs["Output"], outputs["ErrorOutput"]))
+        chosen = {member: text for member, text in outputs.items() if text is not None}
+        return json_response(
+            {"AssociationId": association_id, "Status": status, "InstanceStatuses": statuses, **chosen}
+        )
 
     def load_seed(self, request: Request) -> Response:
         body = self.body(request, allow_empty=True)
@@ -279,6 +291,16 @@ class Controls:
         else:
             raise ControlError(400, "BadRequest", "The server has no seed file: post a seed as the JSON body.")
         return json_response(report.as_dict(), 201)
+
+
+def _output_member(body: Mapping[str, Any], member: str) -> Any:
+    """``Output`` / ``ErrorOutput``: a text for every node, or an object of instance ids to texts."""
+    value = body.get(member)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, dict) and all(isinstance(text, str) for text in value.values()):
+        return value
+    raise ControlError(400, "BadRequest", f"{member} must be a string or an object of instance ids to strings.")
 
 
 def _instance_json(instance: Any, account: str, region: str) -> dict[str, Any]:

@@ -261,6 +261,8 @@ def test_simulate_run_control_passes_account_and_region(url: str, monkeypatch: p
         "AssociationId": "a-1",
         "InstanceStatuses": {INSTANCE: "Failed"},
         "DetailedStatus": "x",
+        "Output": "out",
+        "ErrorOutput": {INSTANCE: "err"},
         "Region": "eu-west-1",
     }
 
@@ -275,6 +277,8 @@ def test_simulate_run_control_passes_account_and_region(url: str, monkeypatch: p
                 "status": "Success",
                 "instance_statuses": {INSTANCE: "Failed"},
                 "detailed_status": "x",
+                "output": "out",
+                "error_output": {INSTANCE: "err"},
                 "account_id": OTHER_ACCOUNT,
                 "region_name": "eu-west-1",
             },

@@ -10,6 +10,7 @@ of the caller. It is one class composed from a room per concern:
 - ``nodes``: managed nodes and the per-node views;
 - ``tags``: the tags of associations and managed instances;
 - ``compliance``: compliance items per node and type (PutComplianceItems and the list calls);
+- ``output``: the ``stdout`` / ``stderr`` objects a run writes to its S3 OutputLocation, and its OutputUrl;
 
 with ``filters`` (request filters as predicates), ``clock`` (State Manager's time: every time
 the rooms record comes from it), ``room`` (the account, region and lock every room shares) and
@@ -30,6 +31,7 @@ from .associations import SETTING_MEMBERS, Association, AssociationsRoom
 from .clock import at_reported_precision, reported_now, state_manager_clock
 from .compliance import ComplianceRoom
 from .nodes import NodesRoom
+from .output import OutputRoom
 from .runs import RUN_MODEL_NAME, TARGET_STATUSES, Execution, RunOutcome, RunsRoom, start_due_runs
 from .tags import TagsRoom
 
@@ -48,7 +50,7 @@ __all__ = [
 ]
 
 
-class SSMAssociationBackend(NodesRoom, RunsRoom, AssociationsRoom, TagsRoom, ComplianceRoom):
+class SSMAssociationBackend(NodesRoom, RunsRoom, AssociationsRoom, TagsRoom, ComplianceRoom, OutputRoom):
     """State Manager associations of one account in one region."""
 
 

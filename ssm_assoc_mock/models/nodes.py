@@ -17,8 +17,9 @@ from ..pagination import DEFAULT_PAGE_SIZE, decode_next_token, int_position, pag
 from ..targets import ManagedInstance, Node, managed_node, managed_nodes, node_is_targeted
 from .clock import reported_now
 from .filters import checked_node_criteria, instance_information_filter
+from .output import reported_output_url
 from .room import Room
-from .runs import FAILED_STATUSES, count_by_status, execution_summary, output_url, overall_status
+from .runs import FAILED_STATUSES, count_by_status, execution_summary, overall_status
 
 if TYPE_CHECKING:
     from .associations import Association
@@ -107,7 +108,7 @@ class NodesRoom(Room):
             DetailedStatus=target.detailed_status,
             ExecutionSummary=execution_summary(target.status),
             ErrorCode="1" if target.status in FAILED_STATUSES else None,
-            OutputUrl=output_url(association, instance_id, execution.execution_id),
+            OutputUrl=reported_output_url(target),
         )
         return item
 

@@ -102,7 +102,15 @@ def pending_run_state(settings: Mapping[str, Any]) -> AssociationRunState | None
 class ExecutionTarget:
     """The outcome of one run on one resource."""
 
-    __slots__ = ("date", "detailed_status", "output_source_id", "resource_id", "resource_type", "status")
+    __slots__ = (
+        "date",
+        "detailed_status",
+        "output_source_id",
+        "output_url",
+        "resource_id",
+        "resource_type",
+        "status",
+    )
 
     def __init__(self, resource_id: str, resource_type: str, status: str, date: datetime) -> None:
         self.resource_id = resource_id
@@ -111,6 +119,8 @@ class ExecutionTarget:
         self.detailed_status = status
         self.date = date
         self.output_source_id = str(mock_random.uuid4())
+        # Where the run's output on this node went (S3 OutputLocation), once it finished there.
+        self.output_url: str | None = None
 
 
 class Execution:
@@ -122,6 +132,7 @@ class Execution:
         "detailed_status",
         "document_version",
         "execution_id",
+        "outcome",
         "status",
         "targets",
     )
@@ -142,6 +153,8 @@ class Execution:
         self.detailed_status = detailed_status
         self.created = created
         self.targets = targets
+        # What the test chose for the run (the output its nodes write).
+        self.outcome = SUCCESS
 
     def describe(self, association_id: str) -> dict[str, Any]:
         """An ``AssociationExecution`` item."""
@@ -172,16 +185,6 @@ class Execution:
         }
 
 
-def output_url(association: Association, instance_id: str, execution_id: str) -> dict[str, Any] | None:
-    """Where a run on a node wrote its output, when the association has an S3 OutputLocation."""
-    location = (association.settings.get("OutputLocation") or {}).get("S3Location")
-    if not location:
-        return None
-    prefix = str(location.get("OutputS3KeyPrefix") or "").strip("/")
-    key = "/".join(part for part in (prefix, instance_id, association.association_id, execution_id) if part)
-    return {"S3OutputUrl": {"OutputUrl": f"https://{location['OutputS3BucketName']}.s3.amazonaws.com/{key}"}}
-
-
 def _looks_like_node(resource_id: str) -> bool:
     return resource_id.startswith(("i-", "mi-"))
 
@@ -192,18 +195,52 @@ def check_statuses(statuses: Iterable[str]) -> None:
             raise ValidationException(f"Run status {outcome} is not one of {', '.join(TARGET_STATUSES)}.")
 
 
+def _check_output(name: str, value: str | Mapping[str, str] | None) -> str | dict[str, str] | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        return dict(value)
+    raise TypeError(f"{name} must be a string or a mapping of instance ids to strings, not {value!r}.")
+
+
 class RunOutcome:
-    """How a run turns out on each resource: ``status``, unless ``instance_statuses`` names the resource."""
+    """How a run turns out on each resource: ``status``, unless ``instance_statuses`` names the resource.
 
-    __slots__ = ("instance_statuses", "status")
+    ``output`` / ``error_output``: what a node's ``stdout`` (and, on failure, ``stderr``) holds in
+    the S3 OutputLocation; one text for every node, or texts per instance id (None: a default).
+    """
 
-    def __init__(self, status: str = "Success", instance_statuses: Mapping[str, str] | None = None) -> None:
+    __slots__ = ("error_output", "instance_statuses", "output", "status")
+
+    def __init__(
+        self,
+        status: str = "Success",
+        instance_statuses: Mapping[str, str] | None = None,
+        output: str | Mapping[str, str] | None = None,
+        error_output: str | Mapping[str, str] | None = None,
+    ) -> None:
         check_statuses([status, *(instance_statuses or {}).values()])
         self.status = status
         self.instance_statuses = dict(instance_statuses or {})
+        self.output = _check_output("output", output)
+        self.error_output = _check_output("error_output", error_output)
 
     def on(self, resource_id: str) -> str:
         return self.instance_statuses.get(resource_id, self.status)
+
+    def named_resources(self) -> set[str]:
+        """The resource ids the outcome names (each must be a target of a simulated run)."""
+        named = set(self.instance_statuses)
+        for texts in (self.output, self.error_output):
+            if isinstance(texts, dict):
+                named.update(texts)
+        return named
+
+    def stdout_on(self, resource_id: str) -> str | None:
+        return self.output.get(resource_id) if isinstance(self.output, dict) else self.output
+
+    def stderr_on(self, resource_id: str) -> str | None:
+        return self.error_output.get(resource_id) if isinstance(self.error_output, dict) else self.error_output
 
 
 SUCCESS = RunOutcome()
@@ -263,6 +300,7 @@ class RunsRoom(Room):
     record_run_compliance: Callable[[Association, Execution], None]
     forget_compliance: Callable[[Association], None]
     nodes: Callable[[], dict[str, Node]]
+    write_run_output: Callable[[Association, Execution], None]
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
@@ -283,6 +321,8 @@ class RunsRoom(Room):
         status: str = "Success",
         instance_statuses: Mapping[str, str] | None = None,
         detailed_status: str | None = None,
+        output: str | Mapping[str, str] | None = None,
+        error_output: str | Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """Run an association now over its resolved targets, recording the given outcomes.
 
@@ -290,7 +330,7 @@ class RunsRoom(Room):
         """
         with self.lock:
             association = self.get(association_id)
-            outcome = RunOutcome(status, instance_statuses)
+            outcome = RunOutcome(status, instance_statuses, output, error_output)
             execution = self._run(association, outcome, detailed_status=detailed_status, exact=True)
             return execution.describe(association.association_id)
 
@@ -337,7 +377,7 @@ class RunsRoom(Room):
             resources = [(resource_id, kind) for resource_id, kind in resources if resource_id in only]
             unreached = unreached & only
         if exact:
-            unknown = sorted(set(outcome.instance_statuses) - {resource_id for resource_id, _ in resources})
+            unknown = sorted(outcome.named_resources() - {resource_id for resource_id, _ in resources})
             if unknown:
                 resolved = ", ".join(resource_id for resource_id, _ in resources) or "none resolved"
                 raise InvalidTarget(
@@ -362,6 +402,7 @@ class RunsRoom(Room):
             moment,
             targets,
         )
+        execution.outcome = outcome
         self.record_run(association, execution)
         self._plan_after_run(association, execution, {resource_id for resource_id, _ in resources}, unreached, only)
         return execution
@@ -422,6 +463,7 @@ class RunsRoom(Room):
                 self.last_success_by_instance[target.resource_id] = now
         association.run_state = None
         self.record_run_compliance(association, execution)
+        self.write_run_output(association, execution)
 
     def forget_runs(self, association: Association) -> None:
         """A deleted association's runs no longer show in the per-node views (nor in compliance), and it never
