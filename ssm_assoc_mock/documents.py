@@ -20,6 +20,7 @@ import yaml
 from moto.ssm.models import ssm_backends
 
 from .exceptions import InvalidDocument, InvalidDocumentVersion, InvalidParameters
+from .validation import operation_model
 
 _DOCUMENT_ARN = re.compile(r"arn:[^:]+:ssm:[^:]*:(?P<account>\d*):document/(?P<name>.+)")
 _ALL_PLATFORMS = ("Windows", "Linux", "MacOS")
@@ -32,6 +33,8 @@ _PLUGIN_PLATFORMS = {
     "aws:updateAgent": ("Windows",),
 }
 _PARAMETER_REFERENCE = re.compile(r"\{\{\s*ssm:[^}]+\}\}")
+# Who owns the catalogue's documents, as AWS reports it (ListDocuments' Owner, its Owner filter).
+AMAZON_OWNER = "Amazon"
 # The version selectors a request may name instead of a number.
 DEFAULT_VERSION = "$DEFAULT"
 LATEST_VERSION = "$LATEST"
@@ -104,6 +107,33 @@ def aws_owned_documents() -> Mapping[str, DocumentInfo]:
             platform_types=tuple(entry["PlatformTypes"]),
         )
     return catalogue
+
+
+def aws_owned_document(account_id: str, region_name: str, name_or_arn: str) -> DocumentInfo | None:
+    """The catalogue document a request names, or None.
+
+    A name (or an ARN without an account, as AWS writes its own documents' ARNs) resolves to the
+    catalogue unless the caller has a document of that name: names AWS reserves cannot be created
+    through the API, but moto's backend can hold one, and ``find_document`` prefers it too.
+    """
+    name, owner = document_name_from(name_or_arn)
+    info = aws_owned_documents().get(name)
+    if info is None or owner is not None or name in ssm_backends[account_id][region_name]._documents:
+        return None
+    return info
+
+
+@functools.lru_cache(maxsize=1)
+def reserved_name_prefixes() -> tuple[str, ...]:
+    """The document name prefixes AWS reserves, lower-cased, as CreateDocument's Name documentation lists them."""
+    documentation = operation_model("CreateDocument").input_shape.members["Name"].documentation
+    _, _, reserved = documentation.partition("reserved")
+    return tuple(sorted({code.strip().lower() for code in re.findall(r"<code>\s*([^<]+?)\s*</code>", reserved)}))
+
+
+def is_reserved_name(name: str) -> bool:
+    """True for a name AWS keeps for its own documents; any case (AWS's own are AWS-..., Amazon..., AWSSupport-...)."""
+    return name.lower().startswith(reserved_name_prefixes())
 
 
 def find_document(account_id: str, region_name: str, name_or_arn: str, document_version: str | None) -> DocumentInfo:

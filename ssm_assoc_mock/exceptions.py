@@ -104,6 +104,11 @@ class InvalidDocument(SSMAssociationError):
     message = "The specified SSM document doesn't exist."
 
 
+class InvalidDocumentOperation(SSMAssociationError):
+    code = "InvalidDocumentOperation"
+    message = "You attempted to delete a document while it is still shared."
+
+
 class InvalidDocumentVersion(SSMAssociationError):
     code = "InvalidDocumentVersion"
     message = "The document version isn't valid or doesn't exist."

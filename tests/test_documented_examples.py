@@ -615,17 +615,8 @@ def test_update_association_example_1_document_version(mock: Mock) -> None:
     assert description["LastUpdateAssociationDate"] > description["Date"]
 
 
-HELLO_WORLD = {
-    "schemaVersion": "0.3",
-    "description": "Stands in for AWS-HelloWorld, which the package's catalogue does not have.",
-    "parameters": {},
-    "mainSteps": [{"name": "hello", "action": "aws:sleep", "inputs": {"Duration": "PT1S"}}],
-}
-
-
 def test_update_association_example_2_schedule(mock: Mock) -> None:
     documented = example("update-association", 2)
-    mock.ssm.create_document(Name="AWS-HelloWorld", DocumentType="Automation", Content=json.dumps(HELLO_WORLD))
     association_id = mock.associate(
         Name="AWS-HelloWorld",
         Targets=[{"Key": "aws:NoOpAutomationTag", "Values": ["AWS-NoOpAutomationTarget-Value"]}],

@@ -11,6 +11,7 @@ of the caller. It is one class composed from a room per concern:
 - ``tags``: the tags of associations and managed instances;
 - ``compliance``: compliance items per node and type (PutComplianceItems and the list calls);
 - ``output``: the ``stdout`` / ``stderr`` objects a run writes to its S3 OutputLocation, and its OutputUrl;
+- ``documents``: the AWS-owned documents as moto's document API shows them (read-only);
 
 with ``filters`` (request filters as predicates), ``clock`` (State Manager's time: every time
 the rooms record comes from it), ``room`` (the account, region and lock every room shares) and
@@ -30,6 +31,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from .associations import SETTING_MEMBERS, Association, AssociationsRoom
 from .clock import at_reported_precision, reported_now, state_manager_clock
 from .compliance import ComplianceRoom
+from .documents import DocumentsRoom
 from .nodes import NodesRoom
 from .output import OutputRoom
 from .runs import RUN_MODEL_NAME, TARGET_STATUSES, Execution, RunOutcome, RunsRoom, start_due_runs
@@ -50,7 +52,7 @@ __all__ = [
 ]
 
 
-class SSMAssociationBackend(NodesRoom, RunsRoom, AssociationsRoom, TagsRoom, ComplianceRoom, OutputRoom):
+class SSMAssociationBackend(NodesRoom, RunsRoom, AssociationsRoom, TagsRoom, ComplianceRoom, OutputRoom, DocumentsRoom):
     """State Manager associations of one account in one region."""
 
 
