@@ -1,4 +1,5 @@
-"""The AWS CLI's documented examples for the association commands, run against the served mock.
+"""The AWS CLI's documented examples for the association commands (and get-document, which reads an
+AWS-owned document), run against the served mock.
 
 The examples ship with the AWS CLI (``awscli/examples/ssm/<command>.rst``). Each test reads its
 example from there: the command (``aws ssm ...``) and the documented output. It sets up the state
@@ -916,3 +917,19 @@ def test_remove_tags_from_resource_example_1_on_an_association(mock: Mock) -> No
     assert documented.produces_no_output
     assert output is None
     assert _tags(mock, association_id) == {"Environment": "Production"}
+
+
+# --- get-document: an AWS-owned document, read before associating it ------------------------
+
+
+def test_get_document_example_1_an_aws_owned_document(mock: Mock) -> None:
+    documented = example("get-document")
+
+    output = mock.cli(documented)
+
+    allow = Allowances(
+        extra={"CreatedDate": "GetDocumentResult has CreatedDate in the model; the example predates it"},
+        # The example's text is AWS's own layout of the JSON; the catalogue's content is the same document.
+        json_strings=frozenset({"Content"}),
+    )
+    assert_as_documented(documented, output, allow)
