@@ -1,21 +1,24 @@
 """SSM State Manager associations for moto.
 
 Importing this package adds the association actions to moto's SSM service, so plain
-``@mock_aws`` works; the pytest plugin imports it for you.
+``@mock_aws`` works; the pytest plugin imports it for you. The import itself loads nothing
+of moto, boto3 or the server: the actions are attached when moto imports its SSM service
+(hook.py), and the names below that need moto are imported on first use.
 """
 
 from __future__ import annotations
 
 import os
 from datetime import timedelta
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .decorator import mock_ssm
+from .hook import arm as _arm
 from .hook import install, is_installed, uninstall
-from .models import RunOutcome, SSMAssociationBackend, association_backends, default_account_id
-from .models import advance_clock as _advance_clock
-from .models.clock import as_timedelta
-from .targets import ManagedInstance
+
+if TYPE_CHECKING:  # imported on first use (module __getattr__ below): they import moto's services
+    from .models import SSMAssociationBackend, association_backends
+    from .targets import ManagedInstance
 
 __version__ = "0.1.0"
 __all__ = [
@@ -35,12 +38,37 @@ __all__ = [
 ]
 
 
+# Public names whose modules import moto's services: imported when first asked for.
+_LAZY = {
+    "ManagedInstance": ".targets",
+    "SSMAssociationBackend": ".models",
+    "association_backends": ".models",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
 def default_region_name() -> str:
     return os.environ.get("AWS_DEFAULT_REGION") or os.environ.get("AWS_REGION") or "us-east-1"
 
 
 def backend(account_id: str | None = None, region_name: str | None = None) -> SSMAssociationBackend:
     """The association backend of an account and region (defaults: moto's account, the env's region)."""
+    from .models import association_backends, default_account_id
+
     return association_backends[account_id or default_account_id()][region_name or default_region_name()]
 
 
@@ -61,6 +89,8 @@ def register_managed_instance(
     Instance ids are ``i-`` plus 8 or 17 characters, or ``mi-`` plus 17 (hybrid nodes);
     another id, or a platform type outside the model's, is a ``ValueError``.
     """
+    from .targets import ManagedInstance
+
     instance = ManagedInstance(
         instance_id=instance_id,
         platform_type=platform_type,
@@ -117,7 +147,10 @@ def advance_clock(delta: float | timedelta) -> list[dict[str, Any]]:
     schedules, and nodes that newly match or answer again. Returns the executions started,
     oldest first, as DescribeAssociationExecutions lists them.
     """
-    return _advance_clock(as_timedelta(delta))[1]
+    from .models import advance_clock as advance
+    from .models.clock import as_timedelta
+
+    return advance(as_timedelta(delta))[1]
 
 
 def set_run_outcome(
@@ -137,8 +170,10 @@ def set_run_outcome(
     ``output`` / ``error_output``: the ``stdout`` / ``stderr`` text written to the S3
     OutputLocation, as for ``simulate_run``.
     """
+    from .models import RunOutcome
+
     outcome = RunOutcome(status, instance_statuses, output, error_output)
     backend(account_id, region_name).set_run_outcome(association_id, outcome)
 
 
-install()
+_arm()  # attaches when moto imports its SSM service, at once if it has

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, TypeVar, overload
 
-from moto import mock_aws
-
-from .hook import install
+from .hook import arm
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,7 +22,9 @@ def mock_ssm(func: None = None, config: Any = None) -> Any: ...
 
 
 def mock_ssm(func: Any = None, config: Any = None) -> Any:
-    install()
+    from moto import mock_aws  # here, so importing the package does not import moto
+
+    arm()  # the actions attach when moto imports its SSM service (at once if it has)
     if func is not None:
         return mock_aws(func)
     return mock_aws(config=config)

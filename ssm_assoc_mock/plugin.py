@@ -1,7 +1,9 @@
 """pytest plugin (registered through the ``pytest11`` entry point).
 
 Loading it imports ``ssm_assoc_mock``, which adds association support to moto, so
-``@mock_aws`` tests need no import. The fixtures are factories over an active mock:
+``@mock_aws`` tests need no import. Loading it imports nothing of moto, boto3 or the
+server, so a pytest run that never touches AWS pays nothing; the fixtures import what they
+need on first use. The fixtures are factories over an active mock:
 
 - ``ssm_client``: a boto3 SSM client inside ``mock_aws`` (fake credentials, us-east-1).
 - ``ssm_document``: ``ssm_document(content, name=None, document_type="Command")`` -> name.
@@ -18,14 +20,15 @@ import contextlib
 import functools
 import itertools
 import json
-from typing import Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from . import register_managed_instance
-from .models import RUN_MODEL_NAME
+from .state_model import RUN_MODEL_NAME
+
+if TYPE_CHECKING:
+    import boto3
 
 REGION = "us-east-1"
 # moto accepts any AMI id for run_instances; this is the one moto's own tests use.
@@ -54,6 +57,8 @@ def fake_session() -> boto3.session.Session:
     reloads botocore's service model (about 0.2 s a test); this one keeps it. Its credentials
     are fake, so it can never reach AWS, and moto's interception applies to it as to any other.
     """
+    import boto3
+
     return boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
 
 
@@ -79,6 +84,8 @@ def transition_kept(model_name: str = RUN_MODEL_NAME) -> Iterator[None]:
 
 @pytest.fixture
 def ssm_client(aws_credentials: None) -> Iterator[Any]:
+    from moto import mock_aws
+
     with mock_aws(), transition_kept():
         yield fake_session().client("ssm")
 

@@ -36,8 +36,17 @@ SENSITIVE_PLACEHOLDER = "*** Sensitive Data Redacted ***"
 
 @functools.cache
 def service_model() -> ServiceModel:
-    """botocore's SSM model, loaded once per process."""
-    return botocore.session.get_session().get_service_model("ssm")
+    """botocore's SSM model, loaded once per process.
+
+    moto 5.1 and later load it for their own request parsing and cache it
+    (``moto.core.utils.get_service_model``): sharing that copy spares the first association
+    call a second load of the same file. moto 5.0 has no such cache.
+    """
+    try:
+        from moto.core.utils import get_service_model
+    except ImportError:
+        return botocore.session.get_session().get_service_model("ssm")
+    return get_service_model("ssm")
 
 
 @functools.cache

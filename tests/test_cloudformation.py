@@ -214,6 +214,7 @@ def test_changing_instance_id_replaces_the_association(cfn: Any, ssm_client: Any
 
 def moto_deploys_ssm_documents() -> bool:
     """moto 5.1.22 and 5.2 deploy AWS::SSM::Document; moto 5.0.x skips it with a warning."""
+    import moto.cloudformation.parsing  # noqa: F401  (imports the models it deploys: nothing else has yet)
     from moto.core.common_models import CloudFormationModel
 
     return any(model.cloudformation_type() == "AWS::SSM::Document" for model in CloudFormationModel.__subclasses__())

@@ -28,13 +28,14 @@ from typing import Any
 from moto.core.base_backend import BackendDict
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
+from ..state_model import RUN_MODEL_NAME
 from .associations import SETTING_MEMBERS, Association, AssociationsRoom
 from .clock import at_reported_precision, reported_now, state_manager_clock
 from .compliance import ComplianceRoom
 from .documents import DocumentsRoom
 from .nodes import NodesRoom
 from .output import OutputRoom
-from .runs import RUN_MODEL_NAME, TARGET_STATUSES, Execution, RunOutcome, RunsRoom, start_due_runs
+from .runs import TARGET_STATUSES, Execution, RunOutcome, RunsRoom, start_due_runs
 from .tags import TagsRoom
 
 __all__ = [

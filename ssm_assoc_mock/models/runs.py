@@ -35,6 +35,7 @@ from ..exceptions import (
 )
 from ..pagination import DEFAULT_PAGE_SIZE, decode_next_token, int_position, page_of, request_fingerprint
 from ..schedule import Schedule, parse_schedule
+from ..state_model import RUN_MODEL_NAME, register_default_transition
 from ..targets import ONLINE, Node, parameter_value_targets, resolve_targets
 from .clock import reported_now
 from .filters import EXECUTION_TARGET_FILTERS, execution_filter
@@ -43,7 +44,6 @@ from .room import Room
 if TYPE_CHECKING:
     from .associations import Association
 
-RUN_MODEL_NAME = "ssm::association"
 # Shared by every association: moto only reads it.
 _RUN_TRANSITIONS: list[tuple[str | None, str]] = [("Pending", "Success")]
 # Per-target outcomes a run can record, and how they roll up into Overview.Status.
@@ -91,7 +91,7 @@ class AssociationRunState(ManagedState):
         super().__init__(RUN_MODEL_NAME, transitions=_RUN_TRANSITIONS)
 
 
-state_manager.register_default_transition(RUN_MODEL_NAME, transition={"progression": "manual", "times": 2**62})
+register_default_transition(state_manager)
 
 
 def pending_run_state(settings: Mapping[str, Any]) -> AssociationRunState | None:
