@@ -17,8 +17,9 @@ Entries use AWS's member names: a document is a ``CreateDocument`` request (``Co
 may be an object, written as JSON or YAML per ``DocumentFormat``), an association a
 ``CreateAssociation`` request. Both are checked against botocore's model first, so a bad
 entry reads like the API error it would cause. An association may also list ``Runs``, each
-``{"Status": "Success", "InstanceStatuses": {...}, "DetailedStatus": ...}`` (all optional), run
-after it is created as ``simulate_run`` runs it. Keys starting with ``_`` are comments.
+``{"Status": "Success", "InstanceStatuses": {...}, "DetailedStatus": ..., "Output": ...,
+"ErrorOutput": ...}`` (all optional), run after it is created as ``simulate_run`` runs it.
+Keys starting with ``_`` are comments.
 Within a scope, documents load first, then managed instances, then associations; scopes
 load in order. Every error names the entry: ``scopes[0].associations[1]
 (AWS-UpdateSSMAgent on i-1234567890abcdef0): InvalidInstanceId: ...``.
@@ -48,7 +49,7 @@ SCOPE_KEYS = ("account", "region", "documents", "managed_instances", "associatio
 TOP_LEVEL_KEYS = (*SCOPE_KEYS, "scopes")
 MANAGED_INSTANCE_KEYS = ("InstanceId", "Tags", "PlatformType", "PlatformName", "PlatformVersion", "ComputerName")
 RUNS_KEY = "Runs"  # beside the CreateAssociation members of an association entry
-RUN_KEYS = ("Status", "InstanceStatuses", "DetailedStatus")
+RUN_KEYS = ("Status", "InstanceStatuses", "DetailedStatus", "Output", "ErrorOutput")
 _ACCOUNT = re.compile(r"\d{12}")
 _REGION = re.compile(r"[a-z]{2,}(-[a-z0-9]+)+-\d+")
 
@@ -331,7 +332,18 @@ def run_arguments(run: Mapping[str, Any]) -> dict[str, Any]:
         raise ValueError("Status and DetailedStatus must be strings")
     if not isinstance(statuses, Mapping) or not all(isinstance(v, str) for v in statuses.values()):
         raise ValueError('InstanceStatuses must be an object {"<instance id>": "<status>"}')
-    return {"status": status, "instance_statuses": dict(statuses), "detailed_status": detailed}
+    outputs = {key: run.get(key) for key in ("Output", "ErrorOutput")}
+    for key, value in outputs.items():
+        texts = list(value.values()) if isinstance(value, Mapping) else [] if value is None else [value]
+        if not all(isinstance(text, str) for text in texts):
+            raise ValueError(f'{key} must be a string or an object {{"<instance id>": "<text>"}}')
+    return {
+        "status": status,
+        "instance_statuses": dict(statuses),
+        "detailed_status": detailed,
+        "output": outputs["Output"],
+        "error_output": outputs["ErrorOutput"],
+    }
 
 
 def _guard(label: str, source: str | None, step: Callable[..., Any], *arguments: Any) -> Any:

@@ -9,10 +9,12 @@ from typing import Any
 
 import boto3
 import pytest
+from freezegun import freeze_time
 
 import ssm_assoc_mock
 from ssm_assoc_mock import simulate_run
 from ssm_assoc_mock.exceptions import InvalidTarget
+from ssm_assoc_mock.seed import load_seed
 
 from .helpers import INSTANCE, REGION, SHELL, command_document, run_ec2
 from .shapes import assert_output_shape
@@ -153,18 +155,33 @@ def test_clock_runs_write_what_set_run_outcome_chose(ssm_client: Any) -> None:
     assert objects(s3) == {f"{folder}/stdout": "partial\n", f"{folder}/stderr": "timed out\n"}
 
 
-def test_unfinished_and_skipped_nodes_write_nothing_yet(ssm_client: Any) -> None:
-    s3 = boto3.client("s3", region_name=REGION)
-    s3.create_bucket(Bucket=BUCKET)
-    running, skipped = run_ec2(2)
-    association_id = ssm_client.create_association(
-        **SHELL, Targets=[{"Key": "InstanceIds", "Values": [running, skipped]}], OutputLocation=output_location()
-    )["AssociationDescription"]["AssociationId"]
+def test_unfinished_nodes_write_when_a_duration_cancels_them_and_skipped_ones_never(ssm_client: Any) -> None:
+    with freeze_time("2026-01-01T12:00:00Z"):
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket=BUCKET)
+        running, skipped = run_ec2(2)
+        association_id = ssm_client.create_association(
+            **SHELL,
+            Targets=[{"Key": "InstanceIds", "Values": [running, skipped]}],
+            OutputLocation=output_location(),
+            ScheduleExpression="cron(0 14 * * ? *)",
+            ApplyOnlyAtCronInterval=True,
+            Duration=1,
+        )["AssociationDescription"]["AssociationId"]
+        ssm_assoc_mock.set_run_outcome(association_id, instance_statuses={running: "InProgress", skipped: "Skipped"})
 
-    simulate_run(association_id, instance_statuses={running: "InProgress", skipped: "Skipped"})
+        (execution,) = ssm_assoc_mock.advance_clock(2.5 * 3600)  # 14:30: started at 14:00, still running
+        assert objects(s3) == {}
+        assert output_url(ssm_client, running, association_id) is None
+        ssm_assoc_mock.advance_clock(3600)  # 15:30: the 15:00 cut-off cancelled it
 
-    assert objects(s3) == {}
-    assert output_url(ssm_client, running, association_id) is None
+        folder = f"{running}/{association_id}/2026-01-01T14-00-00.000Z/{SHELL_STEP}"
+        assert run_id_of(execution) == "2026-01-01T14-00-00.000Z"
+        assert objects(s3) == {
+            f"{folder}/stdout": f"Association {association_id} ran on {running}: Cancelled\n",
+            f"{folder}/stderr": f"Association {association_id} failed on {running}: Cancelled\n",
+        }
+        assert output_url(ssm_client, skipped, association_id) is None
 
 
 def test_output_must_be_text_for_targets(ssm_client: Any) -> None:
@@ -179,6 +196,24 @@ def test_output_must_be_text_for_targets(ssm_client: Any) -> None:
         simulate_run(association_id, error_output={INSTANCE: "not a target"})
 
 
+def test_seeded_runs_write_their_output(ssm_client: Any) -> None:
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket=BUCKET)
+    association = {
+        "Name": "AWS-RunShellScript",
+        "Parameters": {"commands": ["id"]},
+        "Targets": [{"Key": "InstanceIds", "Values": [INSTANCE]}],
+        "OutputLocation": output_location("seeded"),
+        "Runs": [{"Output": {INSTANCE: "uid=0(root)\n"}}],
+    }
+    report = load_seed({"managed_instances": [{"InstanceId": INSTANCE}], "associations": [association]})
+
+    (association_id,) = [item["AssociationId"] for item in report.associations]
+    url = output_url(ssm_client, INSTANCE, association_id)
+    assert url is not None and url.startswith(f"{BUCKET}/seeded/{INSTANCE}/{association_id}/")
+    assert objects(s3) == {f"{url.split('/', 1)[1]}/{SHELL_STEP}/stdout": "uid=0(root)\n"}
+
+
 @pytest.mark.slow
 def test_server_runs_write_output_to_the_served_s3(served_mock: str) -> None:
     register(served_mock)
@@ -187,20 +222,31 @@ def test_server_runs_write_output_to_the_served_s3(served_mock: str) -> None:
     association_id = ssm.create_association(
         **SHELL, Targets=[{"Key": "InstanceIds", "Values": [INSTANCE]}], OutputLocation=output_location("srv")
     )["AssociationDescription"]["AssociationId"]
-
-    status, body = call(
-        served_mock,
-        "POST",
-        "/ssm-assoc-mock/simulate-run",
-        {"AssociationId": association_id, "Status": "Failed", "Output": "out\n", "ErrorOutput": {INSTANCE: "err\n"}},
-    )
-    assert status == 200, body
     status, rejected = call(
         served_mock, "POST", "/ssm-assoc-mock/run-outcome", {"AssociationId": association_id, "Output": 42}
     )
     assert (status, rejected["error"]) == (400, "BadRequest")
 
+    outcome = {
+        "AssociationId": association_id,
+        "Status": "Failed",
+        "Output": "out\n",
+        "ErrorOutput": {INSTANCE: "err\n"},
+    }
+    status, body = call(served_mock, "POST", "/ssm-assoc-mock/run-outcome", outcome)
+    assert status == 200, body
+    status, body = call(served_mock, "POST", "/ssm-assoc-mock/clock", {"AdvanceSeconds": 0})  # the creation run
+    assert status == 200 and len(body["Executions"]) == 1, body
+
     url = output_url(ssm, INSTANCE, association_id)
     assert url is not None and url.startswith(f"{BUCKET}/srv/{INSTANCE}/{association_id}/")
     folder = f"{url.split('/', 1)[1]}/{SHELL_STEP}"
     assert objects(s3) == {f"{folder}/stdout": "out\n", f"{folder}/stderr": "err\n"}
+
+    status, body = call(
+        served_mock, "POST", "/ssm-assoc-mock/simulate-run", {"AssociationId": association_id, "Output": "again\n"}
+    )
+    assert status == 200, body
+    url = output_url(ssm, INSTANCE, association_id)
+    assert url is not None
+    assert s3.get_object(Bucket=BUCKET, Key=f"{url.split('/', 1)[1]}/{SHELL_STEP}/stdout")["Body"].read() == b"again\n"

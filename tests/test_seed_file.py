@@ -188,6 +188,11 @@ def test_document_content_object_becomes_a_document_associations_can_use() -> No
             "Status and DetailedStatus must be strings",
         ),
         (
+            {"associations": [{"Name": "AWS-UpdateSSMAgent", "InstanceId": INSTANCE, "Runs": [{"Output": ["x"]}]}]},
+            f"associations[0] (AWS-UpdateSSMAgent on {INSTANCE}).Runs[0]",
+            "Output must be a string or an object",
+        ),
+        (
             {"documents": [{"Name": "x", "Content": "{}"}]},
             "documents[0] (x)",
             "ValidationException: 1 validation error detected: Value 'x' at 'name' failed to satisfy",
