@@ -1,6 +1,6 @@
 """Run the benchmarks and print a Markdown table of ratios measured in the same run.
 
-    .venv/bin/python benchmarks/run.py                 # everything (about 2-4 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py                 # everything (about 4-7 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py --quick         # smaller stores, fewer rounds (about 1-2 minutes)
     .venv/bin/python benchmarks/run.py --only calls,server
     .venv/bin/python benchmarks/run.py --only scaling --profile /tmp/prof   # cProfile each group
@@ -30,6 +30,7 @@ GROUPS = {
     "memory": "tracemalloc bytes per association at 100,000",
     "startup": "mock_aws enter/exit with the plugin installed vs uninstalled",
     "server": "requests/s over loopback against AssociationServer",
+    "cold": "whole fresh processes: pytest with vs without the plugin, import vs moto, first call vs moto's",
 }
 RESULT_MARKER = "BENCHMARK-RESULTS "
 STAT_VARIABLE = "SSM_ASSOC_BENCH_STAT"  # as in benchmarks._common
