@@ -9,7 +9,9 @@ of the caller. It is one class composed from a room per concern:
 - ``runs``: executions and per-resource outcomes, moto's ``ssm::association`` state model;
 - ``nodes``: managed nodes and the per-node views;
 - ``tags``: the tags of associations and managed instances;
-- ``compliance``: compliance items per node and type (PutComplianceItems and the list calls);
+- ``compliance``: compliance items per node and type (PutComplianceItems and the list calls, and
+  the items AUTO associations' runs write);
+- ``events``: the EventBridge events runs and compliance changes put through moto's events backend;
 - ``output``: the ``stdout`` / ``stderr`` objects a run writes to its S3 OutputLocation, and its OutputUrl;
 - ``documents``: the AWS-owned documents as moto's document API shows them (read-only);
 
@@ -33,6 +35,7 @@ from .associations import SETTING_MEMBERS, Association, AssociationsRoom
 from .clock import at_reported_precision, reported_now, state_manager_clock
 from .compliance import ComplianceRoom
 from .documents import DocumentsRoom
+from .events import EventsRoom
 from .nodes import NodesRoom
 from .output import OutputRoom
 from .runs import TARGET_STATUSES, Execution, RunOutcome, RunsRoom, start_due_runs
@@ -53,7 +56,9 @@ __all__ = [
 ]
 
 
-class SSMAssociationBackend(NodesRoom, RunsRoom, AssociationsRoom, TagsRoom, ComplianceRoom, OutputRoom, DocumentsRoom):
+class SSMAssociationBackend(
+    NodesRoom, RunsRoom, AssociationsRoom, TagsRoom, ComplianceRoom, OutputRoom, DocumentsRoom, EventsRoom
+):
     """State Manager associations of one account in one region."""
 
 

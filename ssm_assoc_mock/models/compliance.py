@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from ..exceptions import (
@@ -65,6 +66,16 @@ def stored_summary(summary: Mapping[str, Any]) -> dict[str, Any]:
     return stored
 
 
+@dataclass(frozen=True)
+class ComplianceFlip:
+    """A node's association compliance status, first recorded or changed (EventBridge announces it)."""
+
+    resource_id: str
+    compliance_type: str
+    status: str  # COMPLIANT or NON_COMPLIANT
+    execution_time: datetime
+
+
 @dataclass
 class ComplianceRecord:
     """The items of one compliance type on one node, and the summary of the upload that wrote them."""
@@ -91,6 +102,7 @@ class ComplianceRoom(Room):
     managed_node: Callable[[str], Node]
     nodes: Callable[[], dict[str, Node]]
     _instance_information: Callable[[Node], dict[str, Any]]
+    announce_compliance: Callable[[Sequence[ComplianceFlip]], None]
 
     # The model documents ItemSizeLimitExceeded and TotalSizeLimitExceeded but not their
     # figures; these are the package's (JSON size of one item, and of one request's items).
@@ -139,19 +151,32 @@ class ComplianceRoom(Room):
             if partial and current is not None:
                 replaced = {item.get("Id") for item in stored}
                 stored = [item for item in current.items if item.get("Id") not in replaced] + stored
-            self._store_compliance(resource_id, compliance_type, ComplianceRecord(summary, stored, content_hash))
+            flip = self._store_compliance(resource_id, compliance_type, ComplianceRecord(summary, stored, content_hash))
+            if flip is not None:
+                self.announce_compliance([flip])
 
-    def _store_compliance(self, resource_id: str, compliance_type: str, record: ComplianceRecord | None) -> None:
-        """Keep (or, with None, drop) a node's record of one compliance type."""
+    def _store_compliance(
+        self, resource_id: str, compliance_type: str, record: ComplianceRecord | None
+    ) -> ComplianceFlip | None:
+        """Keep (or, with None, drop) a node's record of one compliance type.
+
+        Returns the change to announce: the node's association compliance status, first recorded or flipped.
+        """
+        records = self.compliance_records.setdefault(resource_id, {})
+        before = records.get(compliance_type)
         if record is not None:
-            self.compliance_records.setdefault(resource_id, {})[compliance_type] = record
-            return
-        records = self.compliance_records.get(resource_id, {})
-        records.pop(compliance_type, None)
+            records[compliance_type] = record
+        else:
+            records.pop(compliance_type, None)
         if not records:
-            self.compliance_records.pop(resource_id, None)
+            del self.compliance_records[resource_id]
+        if compliance_type != ASSOCIATION_TYPE or record is None or not record.items:
+            return None
+        if before is not None and before.items and before.status == record.status:
+            return None
+        return ComplianceFlip(resource_id, compliance_type, record.status, record.execution_summary["ExecutionTime"])
 
-    def record_run_compliance(self, association: Association, execution: Execution) -> None:
+    def record_run_compliance(self, association: Association, execution: Execution) -> list[ComplianceFlip]:
         """SyncCompliance AUTO: each node the run finished on gets the association's item, as the agent uploads it.
 
         The item's Id is the association id, its Title empty, its Severity the association's
@@ -160,20 +185,21 @@ class ComplianceRoom(Room):
         """
         settings = association.settings
         if settings.get("SyncCompliance", "AUTO") != "AUTO":
-            return  # MANUAL: the caller reports compliance with PutComplianceItems
+            return []  # MANUAL: the caller reports compliance with PutComplianceItems
         finished = [
             target
             for target in execution.targets
             if target.resource_type == RESOURCE_TYPE and target.status in _COMPLIANCE_OUTCOMES
         ]
         if not finished:
-            return
+            return []
         if parameter_value_targets(settings.get("Targets") or []):
             # ParameterValues may name ids that are not managed nodes: those get no compliance.
             nodes = self.nodes()
             finished = [target for target in finished if target.resource_id in nodes]
         details = {"DocumentName": association.name, "DocumentVersion": execution.document_version}
         severity = settings.get("ComplianceSeverity", SEVERITIES[-1])
+        flips: list[ComplianceFlip] = []
         for target in finished:
             summary = {"ExecutionTime": target.date.replace(microsecond=target.date.microsecond // 1000 * 1000)}
             item = {
@@ -186,20 +212,28 @@ class ComplianceRoom(Room):
             }
             current = self.compliance_records.get(target.resource_id, {}).get(ASSOCIATION_TYPE)
             kept = [] if current is None else [i for i in current.items if i.get("Id") != association.association_id]
-            self._store_compliance(target.resource_id, ASSOCIATION_TYPE, ComplianceRecord(dict(summary), [*kept, item]))
+            record = ComplianceRecord(dict(summary), [*kept, item])
+            flip = self._store_compliance(target.resource_id, ASSOCIATION_TYPE, record)
+            if flip is not None:
+                flips.append(flip)
+        return flips
 
-    def forget_compliance(self, association: Association) -> None:
-        """A deleted association's items leave every node's association compliance."""
+    def forget_compliance(self, association: Association) -> list[ComplianceFlip]:
+        """A deleted association's items leave every node's association compliance: the nodes that flip."""
+        flips: list[ComplianceFlip] = []
         for resource_id in list(self.compliance_records):
             current = self.compliance_records[resource_id].get(ASSOCIATION_TYPE)
             if current is None or not any(item.get("Id") == association.association_id for item in current.items):
                 continue
             kept = [item for item in current.items if item.get("Id") != association.association_id]
-            self._store_compliance(
+            flip = self._store_compliance(
                 resource_id,
                 ASSOCIATION_TYPE,
                 ComplianceRecord(current.execution_summary, kept) if kept else None,
             )
+            if flip is not None:
+                flips.append(flip)
+        return flips
 
     def _check_compliance_sizes(self, compliance_type: str, items: Sequence[Mapping[str, Any]]) -> None:
         total = 0

@@ -297,8 +297,8 @@ class RunsRoom(Room):
     associations: dict[str, Association]
     get: Callable[[str], Association]
     managed_node: Callable[[str], Node]
-    record_run_compliance: Callable[[Association, Execution], None]
-    forget_compliance: Callable[[Association], None]
+    leave_traces: Callable[[Association, Execution], None]
+    forget_traces: Callable[[Association], None]
     nodes: Callable[[], dict[str, Node]]
     write_run_output: Callable[[Association, Execution], None]
 
@@ -462,13 +462,13 @@ class RunsRoom(Room):
             if target.status == "Success":
                 self.last_success_by_instance[target.resource_id] = now
         association.run_state = None
-        self.record_run_compliance(association, execution)
         self.write_run_output(association, execution)
+        self.leave_traces(association, execution)
 
     def forget_runs(self, association: Association) -> None:
         """A deleted association's runs no longer show in the per-node views (nor in compliance), and it never
         runs again."""
-        self.forget_compliance(association)
+        self.forget_traces(association)
         for resource_id in association.instance_results:
             self.results_by_instance.get(resource_id, {}).pop(association.association_id, None)
         self.run_outcomes.pop(association.association_id, None)
