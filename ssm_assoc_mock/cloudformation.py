@@ -28,6 +28,8 @@ from typing import Any, Callable, Mapping
 from moto.core.common_models import CloudFormationModel
 
 from .models.association_resource import RESOURCE_TYPE, AssociationResource, ResourceFailed
+from .models.document_resource import RESOURCE_TYPE as DOCUMENT_TYPE
+from .models.document_resource import DocumentResource, document_properties, failed_with
 
 __all__ = ["RESOURCE_TYPE", "AssociationResource", "install", "is_registered", "uninstall"]
 
@@ -116,10 +118,12 @@ def fail_update(stack: Any, failure: ResourceFailed, previous: dict[str, Any]) -
     stack.status_reason = reason
     stack._add_stack_event("UPDATE_ROLLBACK_IN_PROGRESS", resource_status_reason=reason)
     _forget_uncreated_additions(stack.resource_map, previous["template_dict"])
+    stack.tags = previous["tags"]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "Unable to delete X, as it was never created"
             stack.resource_map.update(previous["template_dict"], previous["parameters"])
+        retag_associations(stack)
     except Exception as error:  # any resource may fail to roll back
         stack.status = "UPDATE_ROLLBACK_FAILED"
         stack._add_stack_event("UPDATE_ROLLBACK_FAILED", resource_status_reason=str(error))
@@ -153,7 +157,19 @@ def _snapshot(stack: Any) -> dict[str, Any]:
         "template": stack.template,
         "template_dict": copy.deepcopy(stack.template_dict),
         "parameters": dict(stack.resource_map.input_parameters or {}),
+        "tags": dict(stack.tags or {}),
     }
+
+
+def retag_associations(stack: Any) -> None:
+    """Give each association of the stack the stack's current tags.
+
+    CloudFormation propagates a stack's tags to its taggable resources on every update; moto
+    updates only the resources whose template changed, and sets the stack's tags afterwards.
+    """
+    for resource in list(stack.resource_map._parsed_resources.values()):
+        if isinstance(resource, AssociationResource):
+            resource.apply_stack_tags()
 
 
 def _find_stack(backend: Any, name_or_id: str) -> Any:
@@ -181,8 +197,13 @@ def _wrap_update_stack(original: Callable[..., Any]) -> Callable[..., Any]:
     def update_stack(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
         stack = self.get_stack(name)
         previous = _snapshot(stack)
+        tags = kwargs["tags"] if "tags" in kwargs else (args[3] if len(args) > 3 else None)
+        if tags is not None:  # None: the request gave no Tags, and the stack keeps its own
+            stack.tags = dict(tags)  # before its resources update, so they see the new ones
         try:
-            return original(self, name, *args, **kwargs)
+            updated = original(self, name, *args, **kwargs)
+            retag_associations(stack)
+            return updated
         except ResourceFailed as failure:
             fail_update(stack, failure, previous)
             return stack
@@ -224,6 +245,52 @@ def _wrap_create_stack_response(original: Callable[..., Any]) -> Callable[..., A
             _on_failure.reset(token)
 
     return create_stack
+
+
+# --- AWS::SSM::Document: CloudFormation's defaults in front of moto's model ----------------
+
+
+def _wrap_document_create(original: Any) -> Any:
+    """moto's ``Document.create_from_cloudformation_json`` (a classmethod), given the properties as
+    CreateDocument takes them, and failing the stack (not the request) when SSM rejects them."""
+    create = original.__func__
+
+    def create_from_cloudformation_json(
+        cls: Any, /, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
+    ) -> Any:
+        properties = document_properties(cloudformation_json.get("Properties"))
+        try:
+            return create(
+                cls, resource_name, {**cloudformation_json, "Properties": properties}, account_id, region_name, **kwargs
+            )
+        except Exception as error:
+            failure = failed_with(str(kwargs.get("LogicalId") or resource_name), error)
+            if failure is None:
+                raise
+            raise failure from error
+
+    return classmethod(create_from_cloudformation_json)
+
+
+def _install_documents() -> None:
+    """Wrap moto's AWS::SSM::Document model, or enable ours where moto has none (moto 5.0). ``_state.lock`` held."""
+    native = next(
+        (
+            model
+            for model in CloudFormationModel.__subclasses__()
+            if model is not DocumentResource and model.cloudformation_type() == DOCUMENT_TYPE
+        ),
+        None,
+    )
+    if native is None:
+        DocumentResource.enabled = True
+        return
+    attribute = "create_from_cloudformation_json"
+    original = vars(native).get(attribute)
+    if isinstance(original, classmethod):
+        wrapper = _wrap_document_create(original)
+        setattr(native, attribute, wrapper)
+        _state.patched.append((native, attribute, original, wrapper))
 
 
 # --- install / uninstall --------------------------------------------------------------------
@@ -314,6 +381,7 @@ def install() -> bool:
             setattr(owner, attribute, wrapper)
             _state.patched.append((owner, attribute, original, wrapper))
         _show_stack_status_reason()
+        _install_documents()
         AssociationResource.enabled = True
         _clear_moto_caches()
         return True
@@ -327,6 +395,7 @@ def uninstall() -> None:
                 setattr(owner, attribute, original)
         _state.patched.clear()
         AssociationResource.enabled = False
+        DocumentResource.enabled = False
         _clear_moto_caches()
 
 

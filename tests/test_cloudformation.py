@@ -355,6 +355,37 @@ def test_api_validation_errors_name_the_aws_error(cfn: Any) -> None:
     assert reason.startswith('Resource handler returned message: "')
 
 
+@pytest.mark.parametrize(
+    ("change", "member"),
+    [
+        ({"Name": "D" * 150}, "name"),
+        ({"Targets": [{"Key": "tag:a+b", "Values": ["x"]}]}, "targets.1.member.key"),
+        (
+            {"OutputLocation": {"S3Location": {"OutputS3BucketName": "b", "OutputS3KeyPrefix": "p" * 600}}},
+            "outputS3KeyPrefix",
+        ),
+    ],
+    ids=["name-200", "target-key-plus", "key-prefix-1024"],
+)
+def test_where_the_registry_schema_allows_more_the_api_limits_apply(
+    cfn: Any, ssm_client: Any, change: dict[str, Any], member: str
+) -> None:
+    # CloudFormation calls CreateAssociation with the properties: the API's limits are the ones a template meets.
+    properties = {
+        "Name": "AWS-RunShellScript",
+        "Targets": [{"Key": "tag:Env", "Values": ["prod"]}],
+        "Parameters": {"commands": ["id"]},
+        **change,
+    }
+    body = {"Resources": {"Assoc": {"Type": "AWS::SSM::Association", "Properties": properties}}}
+    cfn.create_stack(StackName="limits", TemplateBody=as_json(body))
+
+    assert stack_status(cfn, "limits") == "ROLLBACK_COMPLETE"
+    reason = failure_reasons(cfn, "limits")["Assoc"]
+    assert "Error Code: ValidationException" in reason and member in reason
+    assert all_associations(ssm_client) == []
+
+
 def test_on_failure_do_nothing_keeps_what_was_created(cfn: Any, ssm_client: Any, managed_instance: Any) -> None:
     managed_instance(INSTANCE)
     body = template()
@@ -425,3 +456,143 @@ def test_install_is_idempotent_and_registered() -> None:
     from moto.cloudformation.parsing import get_model_map
 
     assert get_model_map()["AWS::SSM::Association"] is cloudformation.AssociationResource
+
+
+# --- stack tags, WaitForSuccessTimeoutSeconds, AWS::SSM::Document as CloudFormation deploys it (issue 11) ---
+
+
+def own_tags(ssm_client: Any, association_id: str) -> dict[str, str]:
+    """The association's tags, less CloudFormation's own ``aws:cloudformation:*``."""
+    tags = ssm_client.list_tags_for_resource(ResourceType="Association", ResourceId=association_id)["TagList"]
+    return {tag["Key"]: tag["Value"] for tag in tags if not tag["Key"].startswith("aws:")}
+
+
+def test_stack_tags_tag_the_associations(cfn: Any, ssm_client: Any, managed_instance: Any) -> None:
+    managed_instance(INSTANCE)
+    body = template(Tags=[{"Key": "Team", "Value": "web"}])  # the resource's own tag wins on a clash
+    cfn.create_stack(
+        StackName="tagged",
+        TemplateBody=as_json(body),
+        Tags=[{"Key": "Team", "Value": "ops"}, {"Key": "CostCentre", "Value": "42"}],
+    )
+    ids = outputs(cfn, "tagged")
+    assert own_tags(ssm_client, ids["TargetedId"]) == {"Team": "web", "CostCentre": "42"}
+    assert own_tags(ssm_client, ids["LegacyId"]) == {"Team": "ops", "CostCentre": "42"}
+
+    # The same template, new stack tags: CloudFormation retags every taggable resource.
+    cfn.update_stack(StackName="tagged", TemplateBody=as_json(body), Tags=[{"Key": "CostCentre", "Value": "7"}])
+    assert stack_status(cfn, "tagged") == "UPDATE_COMPLETE"
+    assert own_tags(ssm_client, ids["TargetedId"]) == {"Team": "web", "CostCentre": "7"}
+    assert own_tags(ssm_client, ids["LegacyId"]) == {"CostCentre": "7"}
+
+    # No Tags in the request: the stack keeps its own, and so do its associations.
+    cfn.update_stack(StackName="tagged", TemplateBody=as_json(template(schedule="rate(1 hour)")))
+    assert stack_status(cfn, "tagged") == "UPDATE_COMPLETE"
+    assert own_tags(ssm_client, ids["TargetedId"]) == {"CostCentre": "7"}
+    assert own_tags(ssm_client, ids["LegacyId"]) == {"CostCentre": "7"}
+
+
+def test_failed_update_restores_the_stack_tags(cfn: Any, ssm_client: Any, managed_instance: Any) -> None:
+    managed_instance(INSTANCE)
+    cfn.create_stack(StackName="tagged", TemplateBody=as_json(template()), Tags=[{"Key": "Env", "Value": "prod"}])
+    ids = outputs(cfn, "tagged")
+
+    broken = template(schedule="rate(1 minute)")  # below the least rate SSM takes
+    cfn.update_stack(StackName="tagged", TemplateBody=as_json(broken), Tags=[{"Key": "Env", "Value": "test"}])
+
+    assert stack_status(cfn, "tagged") == "UPDATE_ROLLBACK_COMPLETE"
+    assert own_tags(ssm_client, ids["TargetedId"]) == {"Env": "prod"}
+    assert own_tags(ssm_client, ids["LegacyId"]) == {"Env": "prod"}
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [
+        (14, "#/WaitForSuccessTimeoutSeconds: 14 is not greater or equal to 15"),
+        (172801, "#/WaitForSuccessTimeoutSeconds: 172801 is not less or equal to 172800"),
+        (15, None),
+        ("172800", None),
+    ],
+)
+def test_wait_for_success_timeout_is_between_15_and_172800(
+    cfn: Any, ssm_client: Any, seconds: Any, expected: str | None
+) -> None:
+    properties = {
+        "Name": "AWS-RunShellScript",
+        "Targets": [{"Key": "tag:Env", "Values": ["prod"]}],
+        "Parameters": {"commands": ["id"]},
+        "WaitForSuccessTimeoutSeconds": seconds,
+    }
+    body = {"Resources": {"Assoc": {"Type": "AWS::SSM::Association", "Properties": properties}}}
+    cfn.create_stack(StackName="wait", TemplateBody=as_json(body), OnFailure="DO_NOTHING")
+
+    if expected is None:
+        assert stack_status(cfn, "wait") == "CREATE_COMPLETE"
+        return
+    assert stack_status(cfn, "wait") == "CREATE_FAILED"
+    reason = failure_reasons(cfn, "wait")["Assoc"]
+    assert reason == f"Properties validation failed for resource Assoc with message: {expected}"
+    assert all_associations(ssm_client) == []
+
+
+COMMAND_CONTENT: dict[str, Any] = {
+    "schemaVersion": "2.2",
+    "description": "Restart a service",
+    "parameters": {"service": {"type": "String", "default": "nginx"}},
+    "mainSteps": [
+        {
+            "action": "aws:runShellScript",
+            "name": "restart",
+            "inputs": {"runCommand": ["systemctl restart {{ service }}"]},
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize("document_format", [None, "JSON", "YAML"])
+def test_document_content_as_an_object_in_the_default_or_given_format(
+    cfn: Any, ssm_client: Any, document_format: str | None
+) -> None:
+    document: dict[str, Any] = {"DocumentType": "Command", "Content": COMMAND_CONTENT}
+    if document_format:
+        document["DocumentFormat"] = document_format
+    body = {
+        "Resources": {
+            "Doc": {"Type": "AWS::SSM::Document", "Properties": document},
+            "Restart": {
+                "Type": "AWS::SSM::Association",
+                "Properties": {"Name": {"Ref": "Doc"}, "Targets": [{"Key": "tag:Role", "Values": ["web"]}]},
+            },
+        },
+        "Outputs": {"Doc": {"Value": {"Ref": "Doc"}}, "Id": {"Value": {"Ref": "Restart"}}},
+    }
+    cfn.create_stack(StackName="docs", TemplateBody=as_json(body))
+
+    assert stack_status(cfn, "docs") == "CREATE_COMPLETE"
+    values = outputs(cfn, "docs")
+    expected_format = document_format or "JSON"
+    assert ssm_client.describe_document(Name=values["Doc"])["Document"]["DocumentFormat"] == expected_format
+    stored = ssm_client.get_document(Name=values["Doc"], DocumentFormat=expected_format)
+    parse = json.loads if expected_format == "JSON" else yaml.safe_load
+    assert parse(stored["Content"]) == COMMAND_CONTENT
+    assert describe(ssm_client, values["Id"])["Name"] == values["Doc"]
+
+    cfn.delete_stack(StackName="docs")
+    assert all_associations(ssm_client) == []
+    assert values["Doc"] not in {item["Name"] for item in ssm_client.list_documents()["DocumentIdentifiers"]}
+
+
+def test_a_document_ssm_rejects_fails_the_stack(cfn: Any, ssm_client: Any) -> None:
+    body = {
+        "Resources": {
+            "Doc": {
+                "Type": "AWS::SSM::Document",
+                "Properties": {"Name": "bad name!", "DocumentType": "Command", "Content": COMMAND_CONTENT},
+            }
+        }
+    }
+    cfn.create_stack(StackName="baddoc", TemplateBody=as_json(body))
+
+    assert stack_status(cfn, "baddoc") == "ROLLBACK_COMPLETE"  # not an error answered to create_stack
+    reason = failure_reasons(cfn, "baddoc")["Doc"]
+    assert "Error Code: ValidationException" in reason and "bad name!" in reason

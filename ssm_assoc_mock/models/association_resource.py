@@ -38,6 +38,8 @@ ATTRIBUTES = ("AssociationId",)
 NOT_IN_SCHEMA = ("TargetLocations", "Duration", "TargetMaps", "AlarmConfiguration")
 # Properties CloudFormation reads itself, by type; they are not sent to SSM.
 CFN_ONLY_PROPERTIES = {"WaitForSuccessTimeoutSeconds": "integer"}
+# Their ranges, from the registry schema (botocore's model does not have them).
+CFN_ONLY_RANGES = {"WaitForSuccessTimeoutSeconds": (15, 172800)}
 CREATE_ONLY_PROPERTIES = ("InstanceId",)  # a change means replacement
 # Structure members the registry schema requires where botocore's model leaves them optional.
 SCHEMA_REQUIRED = {"Target": ("Key", "Values")}
@@ -65,10 +67,15 @@ class ResourceFailed(Exception):
 
 def handler_failure_reason(error: SSMAssociationError) -> str:
     """The ``ResourceStatusReason`` CloudFormation writes when SSM rejects a call."""
-    handler_code = HANDLER_ERROR_CODES.get(error.code, "InvalidRequest")
+    return handler_reason(error.code, error.message, error.status_code)
+
+
+def handler_reason(code: str, message: str, status_code: int) -> str:
+    """The ``ResourceStatusReason`` for SSM's error ``code`` with ``message`` and HTTP ``status_code``."""
+    handler_code = HANDLER_ERROR_CODES.get(code, "InvalidRequest")
     return (
-        f'Resource handler returned message: "{error.message} (Service: Ssm, Status Code: {error.status_code}, '
-        f'Error Code: {error.code}, Request ID: {mock_random.uuid4()})" '
+        f'Resource handler returned message: "{message} (Service: Ssm, Status Code: {status_code}, '
+        f'Error Code: {code}, Request ID: {mock_random.uuid4()})" '
         f"(RequestToken: {mock_random.uuid4()}, HandlerErrorCode: {handler_code})"
     )
 
@@ -97,7 +104,17 @@ class _PropertyChecker:
     def properties(self, value: Any) -> dict[str, Any]:
         shapes: dict[str, Shape | str] = {**property_shapes(), **CFN_ONLY_PROPERTIES}
         required = tuple(operation_model("CreateAssociation").input_shape.required_members)
-        return self.structure(value, "#", shapes, required) or {}
+        result = self.structure(value, "#", shapes, required) or {}
+        for key, (minimum, maximum) in CFN_ONLY_RANGES.items():
+            number = result.get(key)
+            if number is None:
+                continue
+            # The schema validator's wording (everit), as CloudFormation reports it.
+            if number < minimum:
+                self.errors.append(f"#/{key}: {number} is not greater or equal to {minimum}")
+            elif number > maximum:
+                self.errors.append(f"#/{key}: {number} is not less or equal to {maximum}")
+        return result
 
     def check(self, value: Any, shape: Shape | str, path: str) -> Any:
         """``value`` as the type of ``shape`` (a model shape, or a scalar type name); None if it is not one."""
@@ -205,6 +222,22 @@ def update_request(association_id: str, properties: Mapping[str, Any]) -> dict[s
     return request
 
 
+def stack_tags(account_id: str, region_name: str, stack_id: str) -> dict[str, str]:
+    """The tags of the stack (``create_stack(Tags=...)``); moto passes resources only the StackId."""
+    if not stack_id:
+        return {}
+    from moto.cloudformation.models import cloudformation_backends
+
+    stack = cloudformation_backends[account_id][region_name].stacks.get(stack_id)
+    return dict(getattr(stack, "tags", None) or {})
+
+
+def effective_tags(stack: Mapping[str, str], properties: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The stack's tags with the resource's own ``Tags``, which win on a key both have, as in CloudFormation."""
+    merged = {**stack, **{tag["Key"]: tag["Value"] for tag in properties.get("Tags") or []}}
+    return [{"Key": key, "Value": value} for key, value in merged.items()]
+
+
 def stack_name_from_id(stack_id: str) -> str:
     """``arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>`` -> ``<name>``."""
     parts = stack_id.split("/")
@@ -235,6 +268,7 @@ class AssociationResource(CloudFormationModel):
         self.logical_id = logical_id
         self.stack_id = stack_id
         self.properties = properties  # as last applied: what an update compares against
+        self.tags: list[dict[str, str]] = []  # the stack's and its own, as last applied
 
     @staticmethod
     def cloudformation_name_type() -> str:
@@ -274,20 +308,25 @@ class AssociationResource(CloudFormationModel):
         logical_id = str(kwargs.get("LogicalId") or resource_name)
         properties = checked_properties(logical_id, cloudformation_json.get("Properties"))
         backend = _backend(account_id, region_name)
+        stack_id = str(kwargs.get("StackId") or "")
+        tags = effective_tags(stack_tags(account_id, region_name, stack_id), properties)
         request = create_request(properties)
+        if tags:
+            request["Tags"] = tags
         try:
             validate_request("CreateAssociation", request)
             description = backend.create_association(request)
         except SSMAssociationError as error:
             raise ResourceFailed(logical_id, handler_failure_reason(error)) from error
         association_id = str(description["AssociationId"])
-        stack_id = str(kwargs.get("StackId") or "")
         if stack_id:
             system_tags = {"stack-name": stack_name_from_id(stack_id), "stack-id": stack_id, "logical-id": logical_id}
             backend.add_service_tags(
                 "Association", association_id, {SYSTEM_TAG_PREFIX + key: value for key, value in system_tags.items()}
             )
-        return cls(account_id, region_name, association_id, logical_id, stack_id, properties)
+        resource = cls(account_id, region_name, association_id, logical_id, stack_id, properties)
+        resource.tags = tags
+        return resource
 
     @classmethod
     def update_from_cloudformation_json(
@@ -301,8 +340,10 @@ class AssociationResource(CloudFormationModel):
         original = original_resource
         logical_id = original.logical_id
         properties = checked_properties(logical_id, cloudformation_json.get("Properties"))
+        new_tags = effective_tags(stack_tags(account_id, region_name, original.stack_id), properties)
         if properties == original.properties:
-            return original  # nothing CloudFormation would change
+            original.apply_tags(new_tags)  # only the stack's tags may have changed
+            return original
         if any(properties.get(key) != original.properties.get(key) for key in CREATE_ONLY_PROPERTIES):
             # Replacement: the new association first, then the old one goes.
             replacement = cls.create_from_cloudformation_json(
@@ -316,17 +357,32 @@ class AssociationResource(CloudFormationModel):
             original.delete(account_id, region_name)
             return replacement
         request = update_request(original.association_id, properties)
-        new_tags = properties.get("Tags") or []
         try:
             validate_request("UpdateAssociation", request)
-            if new_tags != (original.properties.get("Tags") or []):
+            if new_tags != original.tags:
                 validate_request("CreateAssociation", {"Name": properties["Name"], "Tags": new_tags})
             # The settings and the tags change together, or neither.
             _backend(original.account_id, original.region_name).update_association(request, tags=new_tags)
         except SSMAssociationError as error:
             raise ResourceFailed(logical_id, handler_failure_reason(error)) from error
         original.properties = properties
+        original.tags = new_tags
         return original
+
+    def apply_stack_tags(self) -> None:
+        """Tag the association with its stack's current tags (and its own), as a stack update does."""
+        self.apply_tags(effective_tags(stack_tags(self.account_id, self.region_name, self.stack_id), self.properties))
+
+    def apply_tags(self, tags: list[dict[str, str]]) -> None:
+        """Replace the association's tags with ``tags`` (CloudFormation's own stay) if they differ."""
+        if tags == self.tags:
+            return
+        try:
+            validate_request("CreateAssociation", {"Name": self.properties["Name"], "Tags": tags})
+            _backend(self.account_id, self.region_name).replace_tags("Association", self.association_id, tags)
+        except SSMAssociationError as error:
+            raise ResourceFailed(self.logical_id, handler_failure_reason(error)) from error
+        self.tags = tags
 
     @classmethod
     def delete_from_cloudformation_json(

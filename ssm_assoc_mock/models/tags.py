@@ -77,6 +77,12 @@ class TagsRoom(Room):
         with self.lock:
             return as_tag_list(self._tagged(resource_type, resource_id).tags)
 
+    def replace_tags(self, resource_type: str, resource_id: str, tags: Tags) -> None:
+        """A resource's own tags become ``tags`` (as given with a new resource); a service's tags stay."""
+        with self.lock:
+            resource = self._tagged(resource_type, resource_id)
+            resource.tags = tags_replaced(resource.tags, tags)
+
     def add_service_tags(self, resource_type: str, resource_id: str, tags: Mapping[str, str]) -> None:
         """Tags a service that manages the resource adds, under the reserved prefix (``aws:cloudformation:*``)."""
         if not all(is_reserved(key) for key in tags):
