@@ -31,6 +31,7 @@ GROUPS = {
     "startup": "mock_aws enter/exit with the plugin installed vs uninstalled",
     "server": "requests/s over loopback against AssociationServer",
     "cold": "whole fresh processes: pytest with vs without the plugin, import vs moto, first call vs moto's",
+    "traces": "a run's compliance and EventBridge events: AUTO vs MANUAL, a subscribed rule vs none",
 }
 RESULT_MARKER = "BENCHMARK-RESULTS "
 STAT_VARIABLE = "SSM_ASSOC_BENCH_STAT"  # as in benchmarks._common
