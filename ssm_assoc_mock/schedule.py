@@ -123,8 +123,9 @@ def invalid(expression: str, reason: str) -> InvalidSchedule:
     )
 
 
+@functools.lru_cache(maxsize=4096)  # the clock reads an association's schedule at every run; parsed once
 def parse_schedule(expression: str) -> Schedule:
-    """Parse a ScheduleExpression or raise ``InvalidSchedule`` saying what is wrong."""
+    """Parse a ScheduleExpression or raise ``InvalidSchedule`` saying what is wrong (a Schedule is immutable)."""
     if expression.startswith("rate("):
         return _parse_rate(expression)
     if expression.startswith("at("):

@@ -9,8 +9,10 @@ state manager when a pending association is next read (``observe``), or State Ma
 
 The clock's runs are planned here: each association's ``RunPlan`` says when its apply-now run
 (after a create or update) and its next scheduled run fall due, and which nodes it reached.
-Each backend keeps its associations' next due times in a heap, so an advance costs what it
-starts (plus one look at the managed nodes), never a walk over the window's minutes.
+Each backend keeps its associations' next due times in a heap, and an advance looks at the
+managed nodes once (``NodeSnapshot``), resolving each distinct Targets list once, so an advance
+costs what it starts plus the scheduled associations, never a walk over the window's minutes
+or over every node per run.
 """
 
 from __future__ import annotations
@@ -281,6 +283,29 @@ class RunPlan:
         self.next_due: datetime | None = None
 
 
+class NodeSnapshot:
+    """The managed nodes of one account and region as an advance of the clock sees them.
+
+    Nothing an advance does changes the nodes, so it looks at them once, and resolves each
+    distinct Targets list once: a run costs what it records, not a walk over every node (and
+    moto's EC2 tags) per run.
+    """
+
+    __slots__ = ("_selected", "nodes")
+
+    def __init__(self, nodes: dict[str, Node]) -> None:
+        self.nodes = nodes
+        self._selected: dict[tuple[tuple[str, tuple[str, ...]], ...], list[Node]] = {}
+
+    def select(self, targets: Sequence[Mapping[str, Any]], account_id: str, region_name: str) -> list[Node]:
+        """``resolve_targets`` over these nodes, once per Targets list (an error is not kept: it is raised again)."""
+        key = tuple((str(t.get("Key", "")), tuple(str(v) for v in t.get("Values") or [])) for t in targets)
+        selected = self._selected.get(key)
+        if selected is None:
+            selected = self._selected[key] = resolve_targets(targets, self.nodes, account_id, region_name)
+        return selected
+
+
 def _allowed_errors(value: str | None, total: int) -> int | None:
     """MaxErrors as a count: ``"3"``, or a percentage of ``total`` rounded down (10% of 50: the 6th error stops)."""
     if value is None:
@@ -366,13 +391,15 @@ class RunsRoom(Room):
         at: datetime | None = None,
         only: frozenset[str] | None = None,
         exact: bool = False,
+        snapshot: NodeSnapshot | None = None,
     ) -> Execution:
         """Run over the association's targets now (or ``at`` a due time; ``only`` some nodes) and record it.
 
         ``exact``: every resource gets its outcome and ``instance_statuses`` must name targets
         (simulate_run); otherwise MaxConcurrency and MaxErrors decide how far dispatching goes.
+        ``snapshot``: the nodes as the clock's advance saw them (else they are looked at now).
         """
-        resources, unreached = self._resolve_run_targets(association)
+        resources, unreached = self._resolve_run_targets(association, snapshot)
         if only is not None:
             resources = [(resource_id, kind) for resource_id, kind in resources if resource_id in only]
             unreached = unreached & only
@@ -474,10 +501,15 @@ class RunsRoom(Room):
         self.run_outcomes.pop(association.association_id, None)
         self.run_plans.pop(association.association_id, None)  # its heap entries are stale from now on
 
-    def _resolve_run_targets(self, association: Association) -> tuple[list[tuple[str, str]], set[str]]:
+    def _resolve_run_targets(
+        self, association: Association, snapshot: NodeSnapshot | None = None
+    ) -> tuple[list[tuple[str, str]], set[str]]:
         """(resource id, resource type) pairs the association reaches if it runs now, and the targeted
         nodes it cannot reach: their agent does not answer (a stopped instance is managed, but not reached)."""
-        if association.instance_id:
+        if association.instance_id and snapshot is not None:
+            node = snapshot.nodes.get(association.instance_id)
+            nodes = [] if node is None else [node]
+        elif association.instance_id:
             try:
                 nodes = [self.managed_node(association.instance_id)]
             except InvalidInstanceId:
@@ -488,7 +520,10 @@ class RunsRoom(Room):
             if parameter_values:
                 kinds = ["ManagedInstance" if _looks_like_node(value) else "Resource" for value in parameter_values]
                 return list(zip(parameter_values, kinds)), set()
-            nodes = resolve_targets(targets, self.nodes(), self.account_id, self.region_name)
+            if snapshot is None:
+                nodes = resolve_targets(targets, self.nodes(), self.account_id, self.region_name)
+            else:
+                nodes = snapshot.select(targets, self.account_id, self.region_name)
         reached = [(node.instance_id, "ManagedInstance") for node in nodes if node.ping_status == ONLINE]
         return reached, {node.instance_id for node in nodes if node.ping_status != ONLINE}
 
@@ -570,7 +605,7 @@ class RunsRoom(Room):
                 heapq.heappop(self._due)  # replanned or deleted since
             return None
 
-    def start_next_due(self, until: datetime) -> list[tuple[str, Execution]]:
+    def start_next_due(self, until: datetime, snapshot: NodeSnapshot | None) -> list[tuple[str, Execution]]:
         """Handle the earliest due association, if it is due by ``until``: the runs it started."""
         with self.lock:
             due = self.next_due()
@@ -580,11 +615,13 @@ class RunsRoom(Room):
             association = self.associations[association_id]
             plan = self.run_plans[association_id]
             plan.next_due = None
-            started = self._handle_due(association, plan, due)
+            started = self._handle_due(association, plan, due, snapshot)
             self._replan(association, plan)
             return [(association_id, execution) for execution in started]
 
-    def _handle_due(self, association: Association, plan: RunPlan, due: datetime) -> list[Execution]:
+    def _handle_due(
+        self, association: Association, plan: RunPlan, due: datetime, snapshot: NodeSnapshot | None
+    ) -> list[Execution]:
         # A run that outlived its Duration is cut off before the next one starts.
         passed = [item for item in plan.deadlines if item[0] <= due]
         plan.deadlines = tuple(item for item in plan.deadlines if item[0] > due)
@@ -594,26 +631,32 @@ class RunsRoom(Room):
         scheduled = self._scheduled_due(association, plan)
         started: list[Execution] = []
         if (plan.apply_due is not None and plan.apply_due <= due) or (scheduled is not None and scheduled <= due):
-            started.append(self._run_or_fail(association, outcome, due, None))
+            started.append(self._run_or_fail(association, outcome, due, None, snapshot))
         if plan.catch_up_due is not None and plan.catch_up_due <= due:
             nodes, plan.catch_up, plan.catch_up_due = plan.catch_up, _NONE, None
-            if self._reaches_any(association, nodes):
-                started.append(self._run_or_fail(association, outcome, due, nodes))
+            if self._reaches_any(association, nodes, snapshot):
+                started.append(self._run_or_fail(association, outcome, due, nodes, snapshot))
         return started
 
-    def _reaches_any(self, association: Association, nodes: frozenset[str]) -> bool:
+    def _reaches_any(self, association: Association, nodes: frozenset[str], snapshot: NodeSnapshot | None) -> bool:
         """Whether a run now would reach one of ``nodes`` (a run that cannot resolve its targets fails instead)."""
         try:
-            return any(resource_id in nodes for resource_id, _ in self._resolve_run_targets(association)[0])
+            reached = self._resolve_run_targets(association, snapshot)[0]
+            return any(resource_id in nodes for resource_id, _ in reached)
         except SSMAssociationError:
             return True
 
     def _run_or_fail(
-        self, association: Association, outcome: RunOutcome, due: datetime, only: frozenset[str] | None
+        self,
+        association: Association,
+        outcome: RunOutcome,
+        due: datetime,
+        only: frozenset[str] | None,
+        snapshot: NodeSnapshot | None,
     ) -> Execution:
         """A run the clock starts; one whose targets cannot be resolved (a bad resource group) fails as a whole."""
         try:
-            return self._run(association, outcome, at=due, only=only)
+            return self._run(association, outcome, at=due, only=only, snapshot=snapshot)
         except SSMAssociationError as error:
             execution = Execution(
                 association.latest.number, self.resolved_document_version(association), "Failed", error.code, due, []
@@ -632,32 +675,37 @@ class RunsRoom(Room):
         if association.executions and association.executions[-1] is execution:
             self.record_run(association, execution)
 
-    def notice_node_changes(self, moment: datetime) -> None:
+    def notice_node_changes(self, moment: datetime) -> NodeSnapshot | None:
         """Nodes that newly match an association's targets, or answer again after missing a run, get a run at
         ``moment``. Looked for only when the managed nodes (ids, ping status, tags) differ from the last look.
         Automation runbooks are not re-applied on target changes (as AWS documents).
+
+        Returns the nodes it looked at, for the advance's runs (None: nothing is planned here, so no look).
         """
         with self.lock:
             if not self.run_plans:
-                return
-            nodes = self.nodes()
+                return None
+            snapshot = NodeSnapshot(self.nodes())
             seen = tuple(
-                (node.instance_id, node.ping_status, tuple(sorted(node.tags.items()))) for node in nodes.values()
+                (node.instance_id, node.ping_status, tuple(sorted(node.tags.items())))
+                for node in snapshot.nodes.values()
             )
             if seen == self._nodes_seen:
-                return
+                return snapshot
             self._nodes_seen = seen
             for association_id, plan in self.run_plans.items():
                 if plan.targeted is None or plan.apply_due is not None:
                     continue  # never run yet, or a run over all targets is pending anyway
                 association = self.associations[association_id]
-                waiting = self._nodes_to_catch_up(association, plan, nodes) - plan.catch_up
+                waiting = self._nodes_to_catch_up(association, plan, snapshot) - plan.catch_up
                 if waiting:
                     plan.catch_up |= waiting
                     plan.catch_up_due = plan.catch_up_due or moment
                     self._replan(association, plan)
+            return snapshot
 
-    def _nodes_to_catch_up(self, association: Association, plan: RunPlan, nodes: Mapping[str, Node]) -> set[str]:
+    def _nodes_to_catch_up(self, association: Association, plan: RunPlan, snapshot: NodeSnapshot) -> set[str]:
+        nodes = snapshot.nodes
         if association.instance_id:
             targeted = [nodes[association.instance_id]] if association.instance_id in nodes else []
         else:
@@ -665,7 +713,7 @@ class RunsRoom(Room):
             if parameter_value_targets(targets) or self._is_runbook(association):
                 return set()
             try:
-                targeted = resolve_targets(targets, nodes, self.account_id, self.region_name)
+                targeted = snapshot.select(targets, self.account_id, self.region_name)
             except SSMAssociationError:
                 return set()
         known = plan.targeted or _NONE
@@ -763,8 +811,8 @@ def start_due_runs(backends: Sequence[RunsRoom], start: datetime, until: datetim
 
     ``start`` is when the advance began: nodes that newly match, or answer again, get their runs then.
     """
-    for backend in backends:
-        backend.notice_node_changes(start)
+    # The nodes are looked at once per backend: nothing the runs do changes them.
+    snapshots = [backend.notice_node_changes(start) for backend in backends]
     waiting = [(due, order, backend) for order, backend in enumerate(backends) for due in [backend.next_due()] if due]
     heapq.heapify(waiting)
     started: list[tuple[str, Execution]] = []
@@ -772,7 +820,7 @@ def start_due_runs(backends: Sequence[RunsRoom], start: datetime, until: datetim
         due, order, backend = heapq.heappop(waiting)
         if due > until:
             break
-        started.extend(backend.start_next_due(until))
+        started.extend(backend.start_next_due(until, snapshots[order]))
         following = backend.next_due()
         if following is not None:
             heapq.heappush(waiting, (following, order, backend))
