@@ -171,6 +171,17 @@ def test_an_update_runs_again_unless_it_waits_for_the_cron(ssm_client: Any, froz
     assert ran_at(advance_clock(timedelta(hours=11))) == [datetime(2026, 1, 2, 0, 0)]  # 13:20 to 00:20
 
 
+def test_an_update_drops_the_runs_that_were_overdue(ssm_client: Any, frozen: Any) -> None:
+    register_managed_instance(INSTANCE)
+    targets = [{"Key": "InstanceIds", "Values": [INSTANCE]}]
+    association_id = create(ssm_client, Targets=targets, ScheduleExpression="rate(30 minutes)")
+    assert ran_at(advance_clock(0)) == [T]
+    frozen.tick(timedelta(hours=2))  # 12:30 to 14:00 fall due, but nothing advances the clock
+    update(ssm_client, association_id, Targets=targets, ScheduleExpression="rate(30 minutes)")
+    # The update's run at 14:00 and the schedule from it; 12:30, 13:00 and 13:30 are not started late.
+    assert ran_at(advance_clock(timedelta(minutes=30))) == [T + timedelta(hours=2), T + timedelta(hours=2, minutes=30)]
+
+
 def test_schedule_offset_waits_days_after_the_cron_match(ssm_client: Any, frozen: Any) -> None:
     register_managed_instance(INSTANCE)
     settings = {
@@ -356,6 +367,41 @@ def test_max_errors_stops_dispatching_further_targets(ssm_client: Any, frozen: A
         nodes[1]: "Failed",
     }
     assert started[0]["Status"] == "Failed"
+
+
+def test_rate_control_percentages_round_concurrency_up_and_errors_down(ssm_client: Any, frozen: Any) -> None:
+    nodes = [f"i-0{n:016x}" for n in range(1, 4)]
+    for node in nodes:
+        register_managed_instance(node, tags={"Role": "web"})
+    # 50% of 3 targets: waves of 2 (rounded up); with MaxErrors 0 the first wave's errors stop the rest.
+    waves = create(ssm_client, Targets=WEB, MaxConcurrency="50%", MaxErrors="0")
+    # 50% of 3 errors allowed: 1 (rounded down); one at a time, the second error stops the third target.
+    errors = create(ssm_client, Targets=WEB, MaxConcurrency="1", MaxErrors="50%")
+    for association_id in (waves, errors):
+        set_run_outcome(association_id, status="Failed")
+    started = {item["AssociationId"]: item["ExecutionId"] for item in advance_clock(0)}
+    assert targets_of(ssm_client, waves, started[waves]) == {nodes[0]: "Failed", nodes[1]: "Failed"}
+    assert targets_of(ssm_client, errors, started[errors]) == {nodes[0]: "Failed", nodes[1]: "Failed"}
+
+
+def test_targets_that_cannot_be_resolved_make_a_failed_run(ssm_client: Any, frozen: Any) -> None:
+    register_managed_instance(INSTANCE)
+    association_id = create(ssm_client, Targets=[{"Key": "resource-groups:Name", "Values": ["gone"]}])
+    (execution,) = advance_clock(0)
+    assert (execution["Status"], execution["DetailedStatus"], execution["CreatedTime"]) == (
+        "Failed",
+        "InvalidTarget",
+        T,
+    )
+    assert targets_of(ssm_client, association_id, execution["ExecutionId"]) == {}
+
+
+def test_simulate_run_ignores_the_chosen_outcome(ssm_client: Any, frozen: Any) -> None:
+    register_managed_instance(INSTANCE)
+    association_id = create(ssm_client, Targets=[{"Key": "InstanceIds", "Values": [INSTANCE]}])
+    set_run_outcome(association_id, status="Failed")
+    assert ssm_assoc_mock.simulate_run(association_id)["Status"] == "Success"
+    assert advance_clock(0) == []  # the simulated run was the run the creation asked for
 
 
 def test_duration_cancels_what_is_unfinished(ssm_client: Any, frozen: Any) -> None:
