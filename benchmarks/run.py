@@ -32,6 +32,7 @@ GROUPS = {
     "server": "requests/s over loopback against AssociationServer",
     "cold": "whole fresh processes: pytest with vs without the plugin, import vs moto, first call vs moto's",
     "traces": "a run's compliance and EventBridge events: AUTO vs MANUAL, a subscribed rule vs none",
+    "clock": "advance_clock by one day over 2,000 scheduled associations vs 2,000 describe_association calls",
 }
 RESULT_MARKER = "BENCHMARK-RESULTS "
 STAT_VARIABLE = "SSM_ASSOC_BENCH_STAT"  # as in benchmarks._common
