@@ -144,8 +144,8 @@ def find_document(account_id: str, region_name: str, name_or_arn: str, document_
     """
     name, owner = document_name_from(name_or_arn)
     account = owner or account_id
-    documents = ssm_backends[account][region_name]._documents.get(name)
-    if documents is not None and (owner is None or _shared_with(documents, account_id, owner)):
+    documents = readable_moto_documents(account_id, region_name, name_or_arn)
+    if documents is not None:
         return _from_moto(documents, name, document_version)
     catalogue = aws_owned_documents()
     if name in catalogue and not owner:
@@ -160,6 +160,15 @@ def find_document(account_id: str, region_name: str, name_or_arn: str, document_
         "Create it with CreateDocument, or use an AWS-owned document such as "
         f"{', '.join(sorted(catalogue)[:4])}."
     )
+
+
+def readable_moto_documents(account_id: str, region_name: str, name_or_arn: str) -> Any | None:
+    """moto's versions of a document the caller owns, or that another account shares with it (named by ARN)."""
+    name, owner = document_name_from(name_or_arn)
+    documents = ssm_backends[owner or account_id][region_name]._documents.get(name)
+    if documents is not None and (owner is None or _shared_with(documents, account_id, owner)):
+        return documents
+    return None
 
 
 def _shared_with(documents: Any, caller: str, owner: str) -> bool:

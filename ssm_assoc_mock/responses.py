@@ -328,6 +328,12 @@ def list_documents(backend: SSMAssociationBackend, params: dict[str, Any]) -> Ou
     return {"DocumentIdentifiers": items, "NextToken": token}
 
 
+@action("ListDocumentVersions")  # moto lacks it: ours for every document
+def list_document_versions(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
+    items, token = backend.list_document_versions(params["Name"], params.get("MaxResults"), params.get("NextToken"))
+    return {"DocumentVersions": items, "NextToken": token}
+
+
 @action("CreateDocument", claims=claims_reserved_name)
 def create_document(backend: SSMAssociationBackend, params: dict[str, Any]) -> Output:
     backend.refuse_reserved_name(params["Name"])

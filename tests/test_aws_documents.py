@@ -153,6 +153,33 @@ def test_list_rejects_an_unknown_key_and_a_second_owner(ssm_client: Any) -> None
     )
 
 
+def test_list_document_versions_for_aws_documents_and_your_own(ssm_client: Any) -> None:
+    (shell,) = assert_output_shape("ListDocumentVersions", ssm_client.list_document_versions(Name=SHELL))[
+        "DocumentVersions"
+    ]
+    create_own(ssm_client, "Team-Doc")
+    ssm_client.update_document(
+        Name="Team-Doc",
+        Content=json.dumps(command_document({"x": {"type": "String", "default": ""}})),
+        DocumentVersion="$LATEST",
+    )
+    ssm_client.update_document_default_version(Name="Team-Doc", DocumentVersion="2")
+
+    pages = collect(ssm_client.list_document_versions, "DocumentVersions", Name="Team-Doc", MaxResults=1)
+
+    assert (shell["Name"], shell["DocumentVersion"], shell["IsDefaultVersion"], shell["Status"]) == (
+        SHELL,
+        "1",
+        True,
+        "Active",
+    )
+    assert [(version["DocumentVersion"], version["IsDefaultVersion"]) for page in pages for version in page] == [
+        ("1", False),
+        ("2", True),
+    ]
+    expect_error(ssm_client.list_document_versions, "InvalidDocument", "No-Such-Doc", Name="No-Such-Doc")
+
+
 @pytest.mark.parametrize(
     ("operation", "code", "kwargs"),
     [

@@ -26,6 +26,7 @@ from ..documents import (
     aws_owned_document,
     aws_owned_documents,
     is_reserved_name,
+    readable_moto_documents,
 )
 from ..exceptions import (
     InvalidDocument,
@@ -35,7 +36,7 @@ from ..exceptions import (
     InvalidNextToken,
     ValidationException,
 )
-from ..pagination import DEFAULT_PAGE_SIZE, decode_next_token, page_of, request_fingerprint
+from ..pagination import DEFAULT_PAGE_SIZE, decode_next_token, int_position, page_of, request_fingerprint
 from .room import Room
 
 # The catalogue does not record when AWS published each document; one fixed time stands in.
@@ -147,7 +148,8 @@ def list_filters(filters: Sequence[Mapping[str, Any]], document_filter_list: Seq
 
 
 class DocumentsRoom(Room):
-    """DescribeDocument, GetDocument, DescribeDocumentPermission and ListDocuments for AWS-owned documents."""
+    """DescribeDocument, GetDocument, DescribeDocumentPermission and ListDocuments for AWS-owned documents,
+    and ListDocumentVersions for every document."""
 
     def aws_document(self, name: str) -> DocumentInfo:
         info = aws_owned_document(self.account_id, self.region_name, name)
@@ -242,6 +244,46 @@ class DocumentsRoom(Room):
                     yield entry.name, entry
 
         return page_of(positioned(), max_results or DEFAULT_PAGE_SIZE, fingerprint, lambda entry: entry.render())
+
+    def list_document_versions(
+        self, name: str, max_results: int | None, next_token: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """ListDocumentVersions, which moto lacks: a catalogue document's one version, or moto's, oldest first."""
+        fingerprint = request_fingerprint("ListDocumentVersions", {"Name": name})
+        start = int_position(decode_next_token(next_token, fingerprint))
+        versions = self._versions(name)
+        return page_of(
+            enumerate(versions[start:], start), max_results or DEFAULT_PAGE_SIZE, fingerprint, lambda version: version
+        )
+
+    def _versions(self, name: str) -> list[dict[str, Any]]:
+        info = aws_owned_document(self.account_id, self.region_name, name)
+        if info is not None:
+            return [
+                {
+                    "Name": info.name,
+                    "DocumentVersion": info.document_version,
+                    "CreatedDate": CATALOGUE_CREATED_DATE,
+                    "IsDefaultVersion": True,
+                    "DocumentFormat": "JSON",
+                    "Status": "Active",
+                }
+            ]
+        documents = readable_moto_documents(self.account_id, self.region_name, name)
+        if documents is None:
+            raise InvalidDocument(f"Document {name} does not exist in account {self.account_id}, {self.region_name}.")
+        return [
+            {
+                "Name": document.name,
+                "DocumentVersion": document.document_version,
+                "VersionName": document.version_name,
+                "CreatedDate": document.created_date,
+                "IsDefaultVersion": document.document_version == documents.default_version,
+                "DocumentFormat": document.document_format,
+                "Status": document.status,
+            }
+            for document in sorted(documents.versions.values(), key=lambda document: int(document.document_version))
+        ]
 
     def _listed(self) -> list[Listed]:
         """Both sources by name; a name the caller has is the caller's document (as lookups resolve it)."""
