@@ -143,12 +143,14 @@ class OutputRoom(Room):
 
     def write_run_output(self, association: Association, execution: Execution) -> None:
         """Upload the output of the nodes this run finished on (once per node), as the agent does."""
+        if not _s3_location(association.settings):  # most associations: nothing to look at
+            return
         fresh = [
             target
             for target in execution.targets
             if target.output_url is None and target.status in _WITH_STDOUT and target.resource_type == "ManagedInstance"
         ]
-        if not fresh or not _s3_location(association.settings):
+        if not fresh:
             return
         steps = self._document_steps(association)
         if not steps:  # an Automation runbook (its outputs stay in the automation) or a document gone since
@@ -169,7 +171,7 @@ class OutputRoom(Room):
                 if stderr is None:
                     stderr = default_stderr(association.association_id, target.resource_id, target.status)
                 objects["stderr"] = stderr
-            platform = self._platform_of(target.resource_id)
+            platform = self._platform_of(target.resource_id) if any(step[2] for step in steps) else None
             for plugin, step, only_on in steps:
                 if only_on is None or platform is None or only_on == platform:
                     for stream, text in objects.items():
