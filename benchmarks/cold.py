@@ -61,6 +61,10 @@ with mock_aws():
 def child_env() -> dict[str, str]:
     root = str(Path(__file__).resolve().parent.parent)
     env = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "MOTO_", "PYTEST_"))}
+    # As installed, a package's bytecode is on disk (pip compiles it; a checkout's first run writes it).
+    # Without this, PYTHONDONTWRITEBYTECODE would have every child compile the package's modules from
+    # source (and pytest rewrite the plugin's asserts) while moto and pytest load theirs compiled.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(FAKE_CREDENTIALS)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
     return env
