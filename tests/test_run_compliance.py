@@ -164,3 +164,23 @@ def test_custom_types_and_run_compliance_on_an_ec2_instance(ssm_client: Any, man
         ("Association", association_id, "COMPLIANT"),
         ("Custom:AVCheck", "Version2.0", "NON_COMPLIANT"),
     ]
+
+
+def test_a_run_replaces_every_item_with_its_id_and_keeps_the_others_in_order(ssm_client: Any, nodes: list[str]) -> None:
+    association_id = create(ssm_client, Targets=[{"Key": "InstanceIds", "Values": [INSTANCE]}])
+    ssm_client.put_compliance_items(
+        ResourceId=INSTANCE,
+        ResourceType="ManagedInstance",
+        ComplianceType="Association",
+        ExecutionSummary={"ExecutionTime": 1550505600},
+        Items=[
+            {"Id": association_id, "Severity": "LOW", "Status": "NON_COMPLIANT"},
+            {"Severity": "LOW", "Status": "NON_COMPLIANT"},
+            {"Id": association_id, "Severity": "LOW", "Status": "COMPLIANT"},
+            {"Id": "other", "Severity": "LOW", "Status": "COMPLIANT"},
+        ],
+    )
+    ssm_assoc_mock.simulate_run(association_id)
+    listed = [(item.get("Id"), item["Status"]) for item in association_items(ssm_client, INSTANCE)]
+    assert listed == [(None, "NON_COMPLIANT"), ("other", "COMPLIANT"), (association_id, "COMPLIANT")]
+    assert resource_summaries(ssm_client)[INSTANCE]["Status"] == "NON_COMPLIANT"

@@ -14,7 +14,7 @@ ListComplianceSummaries counts resources, not items, each under its overall seve
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
@@ -76,22 +76,75 @@ class ComplianceFlip:
     execution_time: datetime
 
 
-@dataclass
 class ComplianceRecord:
-    """The items of one compliance type on one node, and the summary of the upload that wrote them."""
+    """The items of one compliance type on one node, and the summary of the upload that wrote them.
 
-    execution_summary: dict[str, Any]
-    items: list[dict[str, Any]] = field(default_factory=list)
-    content_hash: str | None = None
+    Items are kept in upload order, indexed by Id, with a running count of the non-compliant ones:
+    a run replaces its association's item, and reads the node's status, in constant time however
+    many items the node has.
+    """
+
+    def __init__(
+        self,
+        execution_summary: dict[str, Any],
+        items: Iterable[dict[str, Any]] = (),
+        content_hash: str | None = None,
+    ) -> None:
+        self.execution_summary = execution_summary
+        self.content_hash = content_hash
+        # Id -> item; an item without an Id, or sharing one, is keyed by a fresh object and the record
+        # marked unindexed, so Id lookups scan as before (an upload may carry such items).
+        self._items: dict[object, dict[str, Any]] = {}
+        self._unindexed = False
+        self._non_compliant = 0
+        for item in items:
+            self._add(item)
+
+    @property
+    def items(self) -> list[dict[str, Any]]:
+        return list(self._items.values())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, item_id: object) -> bool:
+        if self._unindexed:
+            return any(item.get("Id") == item_id for item in self._items.values())
+        return item_id in self._items
 
     @property
     def status(self) -> str:
-        return NON_COMPLIANT if any(item["Status"] == NON_COMPLIANT for item in self.items) else COMPLIANT
+        return NON_COMPLIANT if self._non_compliant else COMPLIANT
 
     @property
     def overall_severity(self) -> str:
-        failing = [item for item in self.items if item["Status"] == NON_COMPLIANT] or self.items
+        failing = [item for item in self._items.values() if item["Status"] == NON_COMPLIANT] or self.items
         return min((item["Severity"] for item in failing), key=SEVERITIES.index, default=SEVERITIES[-1])
+
+    def _add(self, item: dict[str, Any]) -> None:
+        item_id = item.get("Id")
+        key: object = item_id
+        if item_id is None or item_id in self._items:
+            key, self._unindexed = object(), True
+        self._items[key] = item
+        self._non_compliant += item["Status"] == NON_COMPLIANT
+
+    def remove(self, item_id: object) -> None:
+        """Drop every item with this Id."""
+        if self._unindexed:
+            kept = [item for item in self._items.values() if item.get("Id") != item_id]
+            self._items, self._unindexed, self._non_compliant = {}, False, 0
+            for item in kept:
+                self._add(item)
+            return
+        removed = self._items.pop(item_id, None)
+        if removed is not None:
+            self._non_compliant -= removed["Status"] == NON_COMPLIANT
+
+    def replace(self, item: dict[str, Any]) -> None:
+        """The item takes the place of every item with its Id, last in order."""
+        self.remove(item.get("Id"))
+        self._add(item)
 
 
 class ComplianceRoom(Room):
@@ -164,17 +217,14 @@ class ComplianceRoom(Room):
         """
         records = self.compliance_records.setdefault(resource_id, {})
         before = records.get(compliance_type)
+        before_status = before.status if before is not None and len(before) else None
         if record is not None:
             records[compliance_type] = record
         else:
             records.pop(compliance_type, None)
         if not records:
             del self.compliance_records[resource_id]
-        if compliance_type != ASSOCIATION_TYPE or record is None or not record.items:
-            return None
-        if before is not None and before.items and before.status == record.status:
-            return None
-        return ComplianceFlip(resource_id, compliance_type, record.status, record.execution_summary["ExecutionTime"])
+        return _flip(resource_id, compliance_type, before_status, record)
 
     def record_run_compliance(self, association: Association, execution: Execution) -> list[ComplianceFlip]:
         """SyncCompliance AUTO: each node the run finished on gets the association's item, as the agent uploads it.
@@ -200,6 +250,7 @@ class ComplianceRoom(Room):
         details = {"DocumentName": association.name, "DocumentVersion": execution.document_version}
         severity = settings.get("ComplianceSeverity", SEVERITIES[-1])
         flips: list[ComplianceFlip] = []
+        records = self.compliance_records
         for target in finished:
             summary = {"ExecutionTime": target.date.replace(microsecond=target.date.microsecond // 1000 * 1000)}
             item = {
@@ -210,10 +261,17 @@ class ComplianceRoom(Room):
                 "Details": dict(details),
                 "ExecutionSummary": summary,
             }
-            current = self.compliance_records.get(target.resource_id, {}).get(ASSOCIATION_TYPE)
-            kept = [] if current is None else [i for i in current.items if i.get("Id") != association.association_id]
-            record = ComplianceRecord(dict(summary), [*kept, item])
-            flip = self._store_compliance(target.resource_id, ASSOCIATION_TYPE, record)
+            # In place: the node's other items stay as they are, the upload's hash no longer holds.
+            node_records = records.setdefault(target.resource_id, {})
+            record = node_records.get(ASSOCIATION_TYPE)
+            if record is None:
+                record = node_records[ASSOCIATION_TYPE] = ComplianceRecord(dict(summary))
+                before_status = None
+            else:
+                before_status = record.status if len(record) else None
+                record.execution_summary, record.content_hash = dict(summary), None
+            record.replace(item)
+            flip = _flip(target.resource_id, ASSOCIATION_TYPE, before_status, record)
             if flip is not None:
                 flips.append(flip)
         return flips
@@ -223,14 +281,15 @@ class ComplianceRoom(Room):
         flips: list[ComplianceFlip] = []
         for resource_id in list(self.compliance_records):
             current = self.compliance_records[resource_id].get(ASSOCIATION_TYPE)
-            if current is None or not any(item.get("Id") == association.association_id for item in current.items):
+            if current is None or association.association_id not in current:
                 continue
-            kept = [item for item in current.items if item.get("Id") != association.association_id]
-            flip = self._store_compliance(
-                resource_id,
-                ASSOCIATION_TYPE,
-                ComplianceRecord(current.execution_summary, kept) if kept else None,
-            )
+            before_status = current.status
+            current.remove(association.association_id)
+            current.content_hash = None  # the stored items are no longer the upload the hash described
+            if not len(current):
+                self._store_compliance(resource_id, ASSOCIATION_TYPE, None)
+                continue
+            flip = _flip(resource_id, ASSOCIATION_TYPE, before_status, current)
             if flip is not None:
                 flips.append(flip)
         return flips
@@ -341,7 +400,7 @@ class ComplianceRoom(Room):
             (resource_id, compliance_type)
             for resource_id in sorted(self.compliance_records)
             for compliance_type, record in sorted(self.compliance_records[resource_id].items())
-            if record.items and all(predicate((resource_id, compliance_type)) for predicate in predicates)
+            if len(record) and all(predicate((resource_id, compliance_type)) for predicate in predicates)
         ]
 
     def _resource_compliance_value(self, key: str, subject: tuple[str, str]) -> Any:
@@ -378,6 +437,15 @@ class ComplianceRoom(Room):
             "CompliantSummary": _count_summary("Compliant", COMPLIANT, severities),
             "NonCompliantSummary": _count_summary("NonCompliant", NON_COMPLIANT, severities),
         }
+
+
+def _flip(
+    resource_id: str, compliance_type: str, before_status: str | None, record: ComplianceRecord | None
+) -> ComplianceFlip | None:
+    """The change to announce: the node's association compliance status, first recorded or flipped."""
+    if compliance_type != ASSOCIATION_TYPE or record is None or not len(record) or before_status == record.status:
+        return None
+    return ComplianceFlip(resource_id, compliance_type, record.status, record.execution_summary["ExecutionTime"])
 
 
 def _stored_item(entry: Mapping[str, Any], summary: Mapping[str, Any]) -> dict[str, Any]:
