@@ -1,5 +1,5 @@
-"""The AWS CLI's documented examples for the association commands (and get-document, which reads an
-AWS-owned document), run against the served mock.
+"""The AWS CLI's documented examples for the association commands, the compliance commands and the
+document reads the package serves, run against the served mock.
 
 The examples ship with the AWS CLI (``awscli/examples/ssm/<command>.rst``). Each test reads its
 example from there: the command (``aws ssm ...``) and the documented output. It sets up the state
@@ -14,9 +14,10 @@ output:
   timestamps (checked for their type, and that timestamps equal in the example are equal here);
 - the same JSON types.
 
-Each example is named ``<command> #<n>`` (the n-th ``**Example n**`` of the file, 1 if the file has
-only one). Known problems with the examples themselves are in the reference notes
-(``shared/reference/ssm-associations.md``); the allowances cite them.
+Each example is named ``<command> #<n>``: the n-th example of the file (``**Example n: ...**``, or
+the n-th bold title where the file does not number them, as the compliance files do). Known
+problems with the examples themselves are in the reference notes (``shared/reference/ssm-associations.md``,
+``state-manager-runtime.md`` 3.1 for compliance); the allowances cite them.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ import re
 import shlex
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Mapping
@@ -60,6 +61,7 @@ DATE_KEYS = frozenset(
         "LastAssociationExecutionDate",
         "LastSuccessfulAssociationExecutionDate",
         "RegistrationDate",
+        "ExecutionTime",
     }
 )
 # Output members holding ids AWS generates; a documented value without a substitute is
@@ -78,6 +80,7 @@ DETAILED_STATUS_SOMETIMES_ABSENT = (
     "Overview.DetailedStatus is sometimes absent in AWS output (reference 2.3); list-associations #2 shows it on one "
     "item and not on the other"
 )
+ELIDED = "the example elides items (``...``)"
 COPIED_OUTPUT = (
     "create-association #2 and #3 outputs are copies of #1 (reference 2.1 caveat): no evidence that a "
     "Targets-based association carries Status/InstanceId"
@@ -104,6 +107,8 @@ class Example:
         return f"{self.command} #{self.number}"
 
 
+# How the examples say a command prints nothing.
+NO_OUTPUT = ("This command produces no output.", "There is no output if the command succeeds.")
 _EXAMPLE_HEADER = re.compile(r"^\*\*(?:Example (\d+): )?(.+?)\*\*\s*$", re.MULTILINE)
 
 
@@ -120,12 +125,12 @@ def examples(command: str) -> tuple[Example, ...]:
         found.append(
             Example(
                 command=command,
-                number=int(header.group(1) or 1),
+                number=int(header.group(1) or index + 1),
                 title=header.group(2),
                 arguments=_command(chunk),
                 output=output,
                 has_output=has_output,
-                produces_no_output="This command produces no output." in chunk,
+                produces_no_output=any(words in chunk for words in NO_OUTPUT),
             )
         )
     return tuple(found)
@@ -194,7 +199,7 @@ class Allowances:
     fixed_dates: frozenset[str] = frozenset()  # timestamps that are inputs, compared exactly
     case_insensitive: dict[str, str] = field(default_factory=dict)
     json_strings: frozenset[str] = frozenset()  # strings holding JSON, compared parsed
-    open_lists: frozenset[str] = frozenset()  # lists the example elides (``...``): ours may be longer
+    open_lists: dict[str, str] = field(default_factory=dict)  # lists ours may extend past the documented items
 
 
 def _matches(path: str, patterns: Mapping[str, Any] | frozenset[str]) -> bool:
@@ -281,6 +286,11 @@ def _compare(
             problems.append(f"{path}: expected {expected!r} (any case), got {actual!r}")
     elif actual != expected:
         problems.append(f"{path}: expected {expected!r}, got {actual!r}")
+
+
+def as_documented_by(example_: Example, output: Any) -> Example:
+    """``example_`` with the output a sibling example documents for the same state (it shows none itself)."""
+    return replace(example_, output=output, has_output=True)
 
 
 def assert_as_documented(example_: Example, actual: Any, allow: Allowances) -> None:
@@ -378,13 +388,29 @@ def test_the_examples_parse() -> None:
         "add-tags-to-resource": 3,
         "list-tags-for-resource": 1,
         "remove-tags-from-resource": 1,
+        "put-compliance-items": 1,
+        "list-compliance-items": 3,
+        "list-compliance-summaries": 2,
+        "list-resource-compliance-summaries": 2,
+        "list-document-versions": 1,
+        "describe-document-permission": 1,
+    }
+    # Examples that show neither output nor "no output": checked against a sibling's output.
+    without_output = {
+        ("describe-instance-information", 1),
+        ("describe-instance-information", 2),
+        ("list-compliance-items", 2),
+        ("list-compliance-items", 3),
+        ("list-compliance-summaries", 2),
+        ("list-resource-compliance-summaries", 2),
     }
     for command, count in counts.items():
         found = examples(command)
         assert [item.number for item in found] == list(range(1, count + 1)), command
         for item in found:
             assert item.arguments[:2] == ("ssm", command), item
-            assert item.has_output or item.produces_no_output or command == "describe-instance-information", item
+            assert item.has_output or item.produces_no_output or (command, item.number) in without_output, item
+    assert example("put-compliance-items").produces_no_output
     assert example("update-association").arguments[-1] == "$LATEST"
     assert example("list-associations").arguments == (
         "ssm",
@@ -739,7 +765,7 @@ def test_describe_association_executions_examples(mock: Mock, number: int) -> No
             "474925ef-1249-45a2-b93d-0123456789ab": newest["ExecutionId"],
             "7abb6378-a4a5-4f10-8312-0123456789ab": oldest["ExecutionId"],
         },
-        open_lists=frozenset({"AssociationExecutions"}) if truncated(documented) else frozenset(),
+        open_lists={"AssociationExecutions": ELIDED} if truncated(documented) else {},
     )
     assert_as_documented(documented, output, allow)
 
@@ -933,3 +959,212 @@ def test_get_document_example_1_an_aws_owned_document(mock: Mock) -> None:
         json_strings=frozenset({"Content"}),
     )
     assert_as_documented(documented, output, allow)
+
+
+# --- compliance --------------------------------------------------------------------------
+# The examples' node i-1234567890abcdef0 carries the Association items of the inventory
+# association (8dfe3659-...) and of the agent update association (e4c2ed6d-...), as in the
+# association examples. State Manager's clock only moves forward, so a run cannot happen in
+# 2019: the inventory association reports its item itself (SyncCompliance MANUAL, a PARTIAL
+# upload, as AWS-RunPatchBaselineAssociation does) at its documented time, which puts it before
+# list-compliance-items #3's 2019-02-18T16:00:00Z; the agent update association's item comes from
+# a run (SyncCompliance AUTO), now, after it.
+
+COMPLIANT_NODE = "i-1234567890abcdef0"
+PATCHED_NODE = "i-9876543210abcdef0"
+INVENTORY_ITEM_TIME = 1550408470.0  # list-compliance-items #1's first ExecutionTime
+NO_NEXT_TOKEN = (
+    "the documented output was cut short (--max-items, or by hand: '--token string truncated--'); the documented "
+    "command pages through every item, so the CLI prints no NextToken"
+)
+
+
+def _moment(epoch_seconds: float) -> datetime:
+    return datetime.fromtimestamp(epoch_seconds, tz=timezone.utc)
+
+
+def _node_association_compliance(mock: Mock) -> dict[str, str]:
+    """The node's two Association items; the documented association ids -> ours."""
+    mock.register(COMPLIANT_NODE)
+    inventory = mock.associate(
+        Name="AWS-GatherSoftwareInventory",
+        Targets=[{"Key": "InstanceIds", "Values": [COMPLIANT_NODE]}],
+        Parameters=INVENTORY_PARAMETERS,
+        SyncCompliance="MANUAL",
+    )
+    mock.ssm.put_compliance_items(
+        ResourceId=COMPLIANT_NODE,
+        ResourceType="ManagedInstance",
+        ComplianceType="Association",
+        ExecutionSummary={"ExecutionTime": _moment(INVENTORY_ITEM_TIME)},
+        Items=[
+            {
+                "Id": inventory,
+                "Title": "",
+                "Severity": "UNSPECIFIED",
+                "Status": "COMPLIANT",
+                "Details": {"DocumentName": "AWS-GatherSoftwareInventory", "DocumentVersion": "1"},
+            }
+        ],
+        UploadType="PARTIAL",
+    )
+    agent = mock.associate(Name="AWS-UpdateSSMAgent", InstanceId=COMPLIANT_NODE)
+    mock.run(agent)
+    return {"8dfe3659-4309-493a-8755-0123456789ab": inventory, "e4c2ed6d-516f-41aa-aa2a-0123456789ab": agent}
+
+
+def _put_patch_compliance(mock: Mock, node: str, status: str, severity: str, count: int = 1, **summary: Any) -> None:
+    mock.ssm.put_compliance_items(
+        ResourceId=node,
+        ResourceType="ManagedInstance",
+        ComplianceType="Patch",
+        ExecutionSummary={"ExecutionTime": _moment(summary.pop("ExecutionTime", 1550248550.0)), **summary},
+        Items=[{"Id": f"KB{4000000 + n}", "Severity": severity, "Status": status} for n in range(count)],
+    )
+
+
+def test_put_compliance_items_example_1(mock: Mock) -> None:
+    documented = example("put-compliance-items")
+    mock.register(COMPLIANT_NODE)
+
+    output = mock.cli(documented)
+
+    assert documented.produces_no_output
+    assert output is None
+    (item,) = mock.ssm.list_compliance_items(ResourceIds=[COMPLIANT_NODE])["ComplianceItems"]
+    executed = item["ExecutionSummary"].pop("ExecutionTime")
+    assert executed == datetime(2019, 2, 18, 16, tzinfo=timezone.utc)
+    assert item == {
+        "ComplianceType": "Custom:AVCheck",
+        "ResourceType": "ManagedInstance",
+        "ResourceId": COMPLIANT_NODE,
+        "Id": "Version2.0",
+        "Title": "ScanHost",
+        "Status": "COMPLIANT",
+        "Severity": "CRITICAL",
+        "ExecutionSummary": {},
+    }
+
+
+@pytest.mark.parametrize("number", [1, 2, 3])
+def test_list_compliance_items_examples(mock: Mock, number: int) -> None:
+    """#2 (the agent update association's item by Id) and #3 (items after 2019-02-18T16:00:00Z) document no
+    output: both select #1's second item."""
+    documented = example("list-compliance-items", number)
+    ids = _node_association_compliance(mock)
+
+    output = mock.cli(documented, ids)
+
+    items = example("list-compliance-items", 1).output["ComplianceItems"]
+    expected = documented if number == 1 else as_documented_by(documented, {"ComplianceItems": items[1:]})
+    allow = Allowances(
+        ids=ids,
+        missing={"NextToken": NO_NEXT_TOKEN},
+        open_lists={"ComplianceItems": ELIDED} if number == 1 else {},
+    )
+    assert_as_documented(expected, output, allow)
+    if number == 1:
+        assert output["ComplianceItems"][0]["ExecutionSummary"]["ExecutionTime"] == INVENTORY_ITEM_TIME
+
+
+@pytest.mark.parametrize("number", [1, 2])
+def test_list_compliance_summaries_examples(mock: Mock, number: int) -> None:
+    """Two nodes compliant with an association; for Patch one compliant node and one non-compliant at CRITICAL.
+    #2 (the Patch type only) documents no output: it is #1's Patch item."""
+    documented = example("list-compliance-summaries", number)
+    for node in (COMPLIANT_NODE, PATCHED_NODE, "i-0fedcba0987654321"):
+        mock.register(node)
+    mock.run(
+        mock.associate(
+            Name="AWS-UpdateSSMAgent", Targets=[{"Key": "InstanceIds", "Values": [COMPLIANT_NODE, PATCHED_NODE]}]
+        )
+    )
+    _put_patch_compliance(mock, PATCHED_NODE, "COMPLIANT", "UNSPECIFIED")
+    _put_patch_compliance(mock, "i-0fedcba0987654321", "NON_COMPLIANT", "CRITICAL")
+
+    output = mock.cli(documented)
+
+    items = example("list-compliance-summaries", 1).output["ComplianceSummaryItems"]
+    expected = documented if number == 1 else as_documented_by(documented, {"ComplianceSummaryItems": items[1:]})
+    allow = Allowances(
+        missing={"NextToken": NO_NEXT_TOKEN + " (this token decodes to boto_truncate_amount 2)"},
+        open_lists={"ComplianceSummaryItems": ELIDED} if number == 1 else {},
+    )
+    assert_as_documented(expected, output, allow)
+
+
+@pytest.mark.parametrize("number", [1, 2])
+def test_list_resource_compliance_summaries_examples(mock: Mock, number: int) -> None:
+    """The node with the two Association items, and another with 397 compliant patches from a Run Command
+    execution. #2 (the Patch type only) documents no output: it is #1's Patch item."""
+    documented = example("list-resource-compliance-summaries", number)
+    _node_association_compliance(mock)
+    mock.register(PATCHED_NODE)
+    execution = {"ExecutionId": "7abb6378-a4a5-4f10-8312-0123456789ab", "ExecutionType": "Command"}
+    _put_patch_compliance(mock, PATCHED_NODE, "COMPLIANT", "UNSPECIFIED", 397, **execution)
+
+    output = mock.cli(documented)
+
+    items = example("list-resource-compliance-summaries", 1).output["ResourceComplianceSummaryItems"]
+    expected = (
+        documented if number == 1 else as_documented_by(documented, {"ResourceComplianceSummaryItems": items[1:]})
+    )
+    allow = Allowances(ids={execution["ExecutionId"]: execution["ExecutionId"]}, missing={"NextToken": NO_NEXT_TOKEN})
+    assert_as_documented(expected, output, allow)
+    patch = output["ResourceComplianceSummaryItems"][-1]
+    assert patch["ExecutionSummary"]["ExecutionTime"] == 1550248550.0
+
+
+# --- documents ---------------------------------------------------------------------------
+# The document examples are about "Example", an account's own Automation runbook (no example
+# is about an AWS-owned document). list-document-versions is the package's for every document
+# (moto lacks it); describe-document-permission of an own document is moto's, and checked as
+# its set-up is one share. Not run: describe-document and list-documents #1 (moto answers for
+# an own document, and reports its PlatformTypes as a placeholder), list-documents #2 (a
+# document another account shares, whose name does not start with the prefix the filter asks for).
+
+EXAMPLE_RUNBOOK = """\
+description: Document Example
+schemaVersion: '0.3'
+assumeRole: '{{ AutomationAssumeRole }}'
+parameters:
+  AutomationAssumeRole:
+    type: String
+    description: (Required) The ARN of the role that allows Automation to perform the actions on your behalf. \
+If no role is specified, Systems Manager Automation uses your IAM permissions to execute this document.
+    default: ''
+  InstanceId:
+    type: String
+    description: (Required) The ID of the Amazon EC2 instance.
+    default: ''
+mainSteps:
+  - name: stopInstance
+    action: aws:changeInstanceState
+    inputs:
+      InstanceIds:
+        - '{{ InstanceId }}'
+      DesiredState: stopped
+"""
+
+
+def _example_runbook(mock: Mock) -> None:
+    mock.ssm.create_document(Name="Example", Content=EXAMPLE_RUNBOOK, DocumentType="Automation", DocumentFormat="YAML")
+
+
+def test_list_document_versions_example_1(mock: Mock) -> None:
+    documented = example("list-document-versions")
+    _example_runbook(mock)
+
+    output = mock.cli(documented)
+
+    assert_as_documented(documented, output, Allowances())
+
+
+def test_describe_document_permission_example_1(mock: Mock) -> None:
+    documented = example("describe-document-permission")
+    _example_runbook(mock)
+    mock.ssm.modify_document_permission(Name="Example", PermissionType="Share", AccountIdsToAdd=["all"])
+
+    output = mock.cli(documented)
+
+    assert_as_documented(documented, output, Allowances())
