@@ -21,7 +21,7 @@ from ssm_assoc_mock.models.events import (
     instance_association_event,
 )
 
-from .helpers import INSTANCE, OTHER_INSTANCE, SHELL
+from .helpers import INSTANCE, OTHER_INSTANCE, SHELL, automation_document
 
 pytestmark = pytest.mark.usefixtures("reuse_boto3_session")
 
@@ -162,6 +162,25 @@ def test_compliance_put_by_the_caller_and_a_deletion_announce_their_flips(
     ssm_client.delete_association(AssociationId=association_id)
     (flip,) = received(sqs, queue_url)
     assert flip["detail"]["compliance-status"] == "compliant"
+
+
+def test_only_managed_nodes_get_instance_events(ssm_client: Any, queue: tuple[Any, str], ssm_document: Any) -> None:
+    # A runbook's ParameterValues may name other resources: they are no managed node, so no instance
+    # association state changes (nor a managed-instance ARN made of a bucket name).
+    sqs, queue_url = queue
+    runbook = ssm_document(automation_document(), document_type="Automation")
+    association_id = ssm_client.create_association(
+        Name=runbook,
+        AutomationTargetParameterName="InstanceId",
+        Targets=[{"Key": "ParameterValues", "Values": [INSTANCE, "my-bucket"]}],
+    )["AssociationDescription"]["AssociationId"]
+
+    ssm_assoc_mock.simulate_run(association_id)
+
+    found = by_type(received(sqs, queue_url))
+    assert [event["detail"]["instance-id"] for event in found[INSTANCE_ASSOCIATION]] == [INSTANCE]
+    (association_change,) = found[ASSOCIATION]
+    assert association_change["detail"]["association-status-aggregated-count"] == '{"Success":2}'
 
 
 def test_a_failing_delivery_never_fails_the_run(ssm_client: Any, caplog: pytest.LogCaptureFixture) -> None:

@@ -263,6 +263,8 @@ class EventsRoom(Room):
         elif announced.version != version:
             announced.version, announced.status = version, "Pending"  # an update reset Overview to Pending
         for target in execution.targets:
+            if target.resource_type != "ManagedInstance":
+                continue  # a runbook's other resources (ParameterValues): the event is about managed nodes
             said = (execution.execution_id, target.status)
             if target.status == "Success":
                 announced.node_successes[target.resource_id] = target.date
