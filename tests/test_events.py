@@ -112,6 +112,8 @@ def test_a_successful_run_then_a_failed_one(ssm_client: Any, queue: tuple[Any, s
     failed = next(event for event in second[INSTANCE_ASSOCIATION] if event["detail"]["instance-id"] == OTHER_INSTANCE)
     assert failed["detail"]["error-code"] == "1"
     assert failed["detail"]["last-successful-execution-date"] < failed["detail"]["last-execution-date"]
+    # As delivered: the time is the run's on State Manager's clock (half an hour ahead of the wall clock now).
+    assert failed["time"] == failed["detail"]["last-execution-date"]
     (association_change,) = second[ASSOCIATION]
     assert association_change["detail"]["status"] == "Failed"
     assert association_change["detail"]["association-status-aggregated-count"] == '{"Failed":1,"Success":1}'
