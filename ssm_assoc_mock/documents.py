@@ -190,9 +190,7 @@ def _from_moto(documents: Any, name: str, document_version: str | None) -> Docum
         raise InvalidDocumentVersion(
             f"Document {name} has no version {document_version}. Its versions are 1 to {documents.latest_version}."
         )
-    content_json = document.content_json
-    if not isinstance(content_json, dict):
-        content_json = yaml.safe_load(document.content) if document.content else {}
+    content_json = _moto_content(document)
     parameters = content_json.get("parameters") or {}
     return DocumentInfo(
         name=name,
@@ -205,6 +203,19 @@ def _from_moto(documents: Any, name: str, document_version: str | None) -> Docum
     )
 
 
+def moto_document_platforms(document: Any) -> tuple[str, ...]:
+    """The platforms a moto document runs on, which moto reports only as a placeholder."""
+    return _platforms_of(_moto_content(document))
+
+
+def _moto_content(document: Any) -> dict[str, Any]:
+    """A moto document's content as a mapping, whatever the document's format."""
+    content_json = document.content_json
+    if not isinstance(content_json, dict):
+        content_json = yaml.safe_load(document.content) if document.content else {}
+    return content_json if isinstance(content_json, dict) else {}
+
+
 def _platforms_of(content: Mapping[str, Any]) -> tuple[str, ...]:
     actions: list[str] = [step.get("action", "") for step in content.get("mainSteps") or [] if isinstance(step, dict)]
     runtime = content.get("runtimeConfig")
@@ -213,4 +224,5 @@ def _platforms_of(content: Mapping[str, Any]) -> tuple[str, ...]:
     platforms: set[str] = set()
     for action in actions:
         platforms.update(_PLUGIN_PLATFORMS.get(action, _ALL_PLATFORMS))
-    return tuple(sorted(platforms)) if platforms else _ALL_PLATFORMS
+    # In AWS's order (Windows, Linux, MacOS), as its documents list them.
+    return tuple(platform for platform in _ALL_PLATFORMS if platform in platforms) if platforms else _ALL_PLATFORMS

@@ -124,6 +124,24 @@ def test_list_by_owner(ssm_client: Any) -> None:
     assert names(listed(ssm_client)) == ["Alpha-Doc", "Zeta-Doc"]
 
 
+def test_list_shows_and_filters_the_platforms_of_your_own_documents(ssm_client: Any) -> None:
+    ssm_client.create_document(Name="Shell-Doc", Content=json.dumps(command_document()), DocumentType="Command")
+    ssm_client.create_document(
+        Name="Either-Doc",
+        Content=yaml.safe_dump(command_document(action="aws:runPowerShellScript")),
+        DocumentType="Command",
+        DocumentFormat="YAML",
+    )
+    own = [{"Key": "Owner", "Values": ["All"]}, {"Key": "Name", "Values": ["Shell-Doc", "Either-Doc"]}]
+
+    platforms = {item["Name"]: item["PlatformTypes"] for item in listed(ssm_client, Filters=own)}
+    windows = listed(ssm_client, Filters=[*own, {"Key": "PlatformTypes", "Values": ["Windows"]}])
+
+    # As AWS's own: aws:runShellScript runs on Linux and macOS, aws:runPowerShellScript everywhere.
+    assert platforms == {"Either-Doc": ["Windows", "Linux", "MacOS"], "Shell-Doc": ["Linux", "MacOS"]}
+    assert names(windows) == ["Either-Doc"]
+
+
 def test_list_pages_across_own_documents_and_the_catalogue(ssm_client: Any) -> None:
     create_own(ssm_client, "Alpha-Doc", "Beta-Doc", "Zeta-Doc")
     owner_all = [{"Key": "Owner", "Values": ["All"]}]

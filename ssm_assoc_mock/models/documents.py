@@ -26,6 +26,7 @@ from ..documents import (
     aws_owned_document,
     aws_owned_documents,
     is_reserved_name,
+    moto_document_platforms,
     readable_moto_documents,
 )
 from ..exceptions import (
@@ -304,13 +305,17 @@ class DocumentsRoom(Room):
         for name, documents in list(moto_backend._documents.items()):
             document = documents.get_default_version()
             tags = moto_backend._get_documents_tags(name)
+            platforms = list(moto_document_platforms(document))  # moto's own are a placeholder
             entries[name] = Listed(
                 name,
                 document.owner,
-                list(document.platform_types or []),
+                platforms,
                 document.document_type,
                 document.target_type,
-                lambda document=document, tags=tags: document.list_describe(tags=tags),  # type: ignore[misc]
+                lambda document=document, tags=tags, platforms=platforms: {  # type: ignore[misc]
+                    **document.list_describe(tags=tags),
+                    "PlatformTypes": platforms,
+                },
                 {tag["Key"]: tag["Value"] for tag in tags},
             )
         return [entries[name] for name in sorted(entries)]
