@@ -158,14 +158,21 @@ def instance_association_event(
     last_success: datetime | None,
     account_id: str,
     region_name: str,
+    *,
+    targets: str | None = None,
+    document: str | None = None,
 ) -> dict[str, Any]:
-    """ "EC2 State Manager Instance Association State Change" for one node's result of a run."""
+    """ "EC2 State Manager Instance Association State Change" for one node's result of a run.
+
+    ``targets`` and ``document`` (the targets as events write them, the document's ARN) are the same for
+    every node of a run: a caller building many passes them once made.
+    """
     detail = {
         "association-id": association.association_id,
         "instance-id": target.resource_id,
         "document-name": association.name,
         "document-version": execution.document_version,
-        "targets": _targets(association),
+        "targets": _targets(association) if targets is None else targets,
         "creation-date": _iso(association.created),
         "last-successful-execution-date": _iso(last_success),
         "last-execution-date": _iso(target.date),
@@ -178,7 +185,7 @@ def instance_association_event(
     }
     resources = [
         node_arn(target.resource_id, account_id, region_name),
-        document_arn(association.name, account_id, region_name),
+        document_arn(association.name, account_id, region_name) if document is None else document,
     ]
     return envelope(INSTANCE_ASSOCIATION_CHANGE, account_id, region_name, target.date, resources, detail)
 
@@ -256,6 +263,7 @@ class EventsRoom(Room):
         flips = self.record_run_compliance(association, execution)
         bus = listening_bus(self.account_id, self.region_name)
         events: list[tuple[Mapping[str, Any], datetime]] = []
+        shared: dict[str, str] = {}  # what every node's event says alike, made for the first one
         version = association.latest.number
         announced = self._announced.get(association.association_id)
         if announced is None:
@@ -273,8 +281,11 @@ class EventsRoom(Room):
             announced.nodes[target.resource_id] = said
             if bus is not None:
                 last_success = announced.node_successes.get(target.resource_id)
+                if not shared:
+                    shared["targets"] = _targets(association)
+                    shared["document"] = document_arn(association.name, self.account_id, self.region_name)
                 event = instance_association_event(
-                    association, execution, target, last_success, self.account_id, self.region_name
+                    association, execution, target, last_success, self.account_id, self.region_name, **shared
                 )
                 events.append((event, target.date))
         status = str(association.overview["Status"])
