@@ -17,7 +17,7 @@ from moto.core.utils import camelcase_to_underscores
 from .documents import aws_owned_document, is_reserved_name
 from .exceptions import SerializationException, SSMAssociationError
 from .models import SSMAssociationBackend, association_backends
-from .models.documents import CATALOGUE_OWNER_VALUES, REFUSED_WRITES
+from .models.documents import ANSWERED_OWNER_VALUES, REFUSED_WRITES
 from .serialisation import error_response, success_response
 from .validation import validate_request
 
@@ -282,9 +282,9 @@ def claims_reserved_name(response: BaseResponse) -> bool:
 
 
 def claims_document_list(response: BaseResponse) -> bool:
-    """Ours: ListDocuments asking for Amazon's documents (Owner Amazon or All), or with the deprecated
-    DocumentFilterList (moto rejects it outright), or that the model rejects. Without an Owner filter moto
-    answers with the caller's documents, as before: existing tests count on that list (see README).
+    """Ours: ListDocuments asking for Amazon's documents (Owner Amazon or All) or the caller's (Self), or with
+    the deprecated DocumentFilterList (moto rejects it outright), or that the model rejects. Without an Owner
+    filter moto answers with the caller's documents, as before: existing tests count on that list (see README).
     """
     try:
         params = decode_body(response)
@@ -294,7 +294,7 @@ def claims_document_list(response: BaseResponse) -> bool:
     if params.get("DocumentFilterList"):
         return True
     return any(
-        f.get("Key") == "Owner" and any(value in CATALOGUE_OWNER_VALUES for value in f.get("Values") or [])
+        f.get("Key") == "Owner" and any(value in ANSWERED_OWNER_VALUES for value in f.get("Values") or [])
         for f in params.get("Filters") or []
     )
 

@@ -132,14 +132,16 @@ def test_list_shows_and_filters_the_platforms_of_your_own_documents(ssm_client: 
         DocumentType="Command",
         DocumentFormat="YAML",
     )
-    own = [{"Key": "Owner", "Values": ["All"]}, {"Key": "Name", "Values": ["Shell-Doc", "Either-Doc"]}]
+    for owner in ("All", "Self"):
+        own = [{"Key": "Owner", "Values": [owner]}, {"Key": "Name", "Values": ["Shell-Doc", "Either-Doc"]}]
 
-    platforms = {item["Name"]: item["PlatformTypes"] for item in listed(ssm_client, Filters=own)}
-    windows = listed(ssm_client, Filters=[*own, {"Key": "PlatformTypes", "Values": ["Windows"]}])
+        platforms = {item["Name"]: item["PlatformTypes"] for item in listed(ssm_client, Filters=own)}
+        windows = listed(ssm_client, Filters=[*own, {"Key": "PlatformTypes", "Values": ["Windows"]}])
 
-    # As AWS's own: aws:runShellScript runs on Linux and macOS, aws:runPowerShellScript everywhere.
-    assert platforms == {"Either-Doc": ["Windows", "Linux", "MacOS"], "Shell-Doc": ["Linux", "MacOS"]}
-    assert names(windows) == ["Either-Doc"]
+        # As AWS's own: aws:runShellScript runs on Linux and macOS, aws:runPowerShellScript everywhere.
+        assert platforms == {"Either-Doc": ["Windows", "Linux", "MacOS"], "Shell-Doc": ["Linux", "MacOS"]}, owner
+        assert names(windows) == ["Either-Doc"], owner
+        assert all(item["Tags"] == [] for item in windows), owner
 
 
 def test_list_pages_across_own_documents_and_the_catalogue(ssm_client: Any) -> None:

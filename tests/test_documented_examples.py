@@ -46,6 +46,7 @@ _AWSCLI = importlib.util.find_spec("awscli")
 assert _AWSCLI is not None and _AWSCLI.origin is not None, "the AWS CLI (awscli) is not installed"
 EXAMPLES_DIR = Path(_AWSCLI.origin).resolve().parent / "examples" / "ssm"
 REGION = "us-east-1"
+DEFAULT_ACCOUNT = "123456789012"  # moto's, which the served mock answers in
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 # Output members that are timestamps (epoch seconds in CLI v1 output).
 DATE_KEYS = frozenset(
@@ -393,6 +394,7 @@ def test_the_examples_parse() -> None:
         "list-compliance-summaries": 2,
         "list-resource-compliance-summaries": 2,
         "list-document-versions": 1,
+        "list-documents": 2,
         "describe-document-permission": 1,
     }
     # Examples that show neither output nor "no output": checked against a sibling's output.
@@ -1117,9 +1119,9 @@ def test_list_resource_compliance_summaries_examples(mock: Mock, number: int) ->
 
 # --- documents ---------------------------------------------------------------------------
 # The document examples are about "Example", an account's own Automation runbook (no example
-# is about an AWS-owned document). list-document-versions is the package's for every document
-# (moto lacks it); describe-document-permission of an own document is moto's, and checked as
-# its set-up is one share. Not run: describe-document and list-documents #1 (moto answers for
+# is about an AWS-owned document). list-document-versions, and list-documents with Owner Self,
+# are the package's for every document; describe-document-permission of an own document is
+# moto's, and checked as its set-up is one share. Not run: describe-document (moto answers for
 # an own document, and reports its PlatformTypes as a placeholder), list-documents #2 (a
 # document another account shares, whose name does not start with the prefix the filter asks for).
 
@@ -1147,8 +1149,34 @@ mainSteps:
 """
 
 
-def _example_runbook(mock: Mock) -> None:
-    mock.ssm.create_document(Name="Example", Content=EXAMPLE_RUNBOOK, DocumentType="Automation", DocumentFormat="YAML")
+def _example_runbook(mock: Mock, **tags: str) -> None:
+    mock.ssm.create_document(
+        Name="Example",
+        Content=EXAMPLE_RUNBOOK,
+        DocumentType="Automation",
+        DocumentFormat="YAML",
+        **({"Tags": [{"Key": key, "Value": value} for key, value in tags.items()]} if tags else {}),
+    )
+
+
+def test_list_documents_example_1_own_documents_by_tag(mock: Mock) -> None:
+    documented = example("list-documents", 1)
+    _example_runbook(mock, DocUse="Testing")
+    # Not listed: an own document without the tag, and AWS's documents (not the caller's).
+    mock.ssm.create_document(Name="Untagged", Content=EXAMPLE_RUNBOOK, DocumentType="Automation", DocumentFormat="YAML")
+
+    output = mock.cli(documented)
+
+    allow = Allowances(
+        ids={"29884EXAMPLE": DEFAULT_ACCOUNT},  # the example's account, masked
+        open_lists={
+            "DocumentIdentifiers[].PlatformTypes": "AWS lists runbooks for MacOS too (the catalogue's AWS-owned "
+            "Automation documents: Windows, Linux, MacOS); the March 2020 example predates macOS nodes in Systems "
+            "Manager"
+        },
+    )
+    assert_as_documented(documented, output, allow)
+    assert output["DocumentIdentifiers"][0]["PlatformTypes"] == ["Windows", "Linux", "MacOS"]
 
 
 def test_list_document_versions_example_1(mock: Mock) -> None:

@@ -45,8 +45,9 @@ CATALOGUE_CREATED_DATE = datetime(2017, 1, 1)
 # Filter keys ListDocuments knows besides tag:<key> (the model's Filters documentation).
 LIST_FILTER_KEYS = ("Owner", "Name", "PlatformTypes", "DocumentType", "TargetType", "CloudProviders")
 TAG_FILTER_PREFIX = "tag:"
-# Owner filter values that include the catalogue; others (Self, Private, Public, ThirdParty) do not.
-CATALOGUE_OWNER_VALUES = (AMAZON_OWNER, "All")
+# Owner filter values the package answers: those that include the catalogue, and Self, whose documents
+# then show their platforms (moto's answer has a placeholder). Private, Public and ThirdParty stay moto's.
+ANSWERED_OWNER_VALUES = (AMAZON_OWNER, "All", "Self")
 # The write operations refused for an AWS-owned document, with the code each one's model lists:
 # InvalidDocumentOperation where the model has it, else InvalidDocument.
 REFUSED_WRITES: Mapping[str, tuple[type[InvalidDocument | InvalidDocumentOperation], str]] = {
@@ -312,9 +313,11 @@ class DocumentsRoom(Room):
                 platforms,
                 document.document_type,
                 document.target_type,
+                # moto leaves Tags out when there are none; AWS shows them empty, as for its own documents.
                 lambda document=document, tags=tags, platforms=platforms: {  # type: ignore[misc]
                     **document.list_describe(tags=tags),
                     "PlatformTypes": platforms,
+                    "Tags": tags,
                 },
                 {tag["Key"]: tag["Value"] for tag in tags},
             )
