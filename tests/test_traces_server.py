@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .helpers import INSTANCE, SHELL
 from .test_clock_server import advance
-from .test_events import COMPLIANCE, INSTANCE_ASSOCIATION, by_type, received, subscribe
+from .test_events import ASSOCIATION, COMPLIANCE, INSTANCE_ASSOCIATION, by_type, received, subscribe
 from .test_server import call, client, register
 
 
@@ -30,6 +30,7 @@ def test_runs_put_events_and_write_compliance_through_the_server(served_mock: st
         "Success",
         "Failed",
     ]
+    assert [event["detail"]["status"] for event in first[ASSOCIATION] + second[ASSOCIATION]] == ["Success", "Failed"]
     assert [event["detail"]["compliance-status"] for event in first[COMPLIANCE] + second[COMPLIANCE]] == [
         "compliant",
         "non_compliant",
