@@ -236,12 +236,9 @@ class DocumentsRoom(Room):
         position = decode_next_token(next_token, fingerprint)
         if isinstance(position, int):
             raise InvalidNextToken("The specified token isn't valid.")
-        listed = self._listed()
-        names = [entry.name for entry in listed]
-        start = 0 if position is None else bisect.bisect_left(names, position)
 
         def positioned() -> Iterator[tuple[str, Listed]]:
-            for entry in listed[start:]:
+            for entry in self._listed(position):
                 if all(matches(entry, key, values, self.account_id) for key, values in conditions):
                     yield entry.name, entry
 
@@ -287,27 +284,32 @@ class DocumentsRoom(Room):
             for document in sorted(documents.versions.values(), key=lambda document: int(document.document_version))
         ]
 
-    def _listed(self) -> list[Listed]:
-        """Both sources by name; a name the caller has is the caller's document (as lookups resolve it)."""
+    def _listed(self, start: str | None) -> Iterator[Listed]:
+        """Both sources by name from ``start`` on; a name the caller has is the caller's document (as lookups
+        resolve it). Built as read: a page parses only the documents it passes, not every one the caller has."""
         from moto.ssm.models import ssm_backends
 
         moto_backend = ssm_backends[self.account_id][self.region_name]
-        entries: dict[str, Listed] = {
-            info.name: Listed(
-                info.name,
-                AMAZON_OWNER,
-                info.platform_types,
-                info.document_type,
-                None,
-                lambda info=info: identifier(info),  # type: ignore[misc]
-            )
-            for info in aws_owned_documents().values()
-        }
-        for name, documents in list(moto_backend._documents.items()):
+        catalogue = aws_owned_documents()
+        own = dict(moto_backend._documents)
+        names = sorted(catalogue.keys() | own.keys())
+        for name in names[0 if start is None else bisect.bisect_left(names, start) :]:
+            documents = own.get(name)
+            if documents is None:
+                info = catalogue[name]
+                yield Listed(
+                    name,
+                    AMAZON_OWNER,
+                    info.platform_types,
+                    info.document_type,
+                    None,
+                    lambda info=info: identifier(info),  # type: ignore[misc]
+                )
+                continue
             document = documents.get_default_version()
             tags = moto_backend._get_documents_tags(name)
             platforms = list(moto_document_platforms(document))  # moto's own are a placeholder
-            entries[name] = Listed(
+            yield Listed(
                 name,
                 document.owner,
                 platforms,
@@ -321,4 +323,3 @@ class DocumentsRoom(Room):
                 },
                 {tag["Key"]: tag["Value"] for tag in tags},
             )
-        return [entries[name] for name in sorted(entries)]
