@@ -56,22 +56,15 @@ class OutputFolder:
         return f"{self.prefix}/{plugin}/{step}/{stream}"
 
 
-def _s3_location(settings: Mapping[str, Any]) -> Mapping[str, Any]:
+def _s3_location(settings: Mapping[str, Any]) -> tuple[str, list[str]] | None:
+    """(bucket, key prefix parts) of the association's S3 OutputLocation, or None without one."""
     location = (settings.get("OutputLocation") or {}).get("S3Location") or {}
-    return location if location.get("OutputS3BucketName") else {}
-
-
-def output_folder(
-    settings: Mapping[str, Any], instance_id: str, association_id: str, run_id: str
-) -> OutputFolder | None:
-    """The run's folder under the association's S3 OutputLocation, or None without one."""
-    location = _s3_location(settings)
-    if not location:
+    bucket = location.get("OutputS3BucketName")
+    if not bucket:
         return None
-    bucket = location["OutputS3BucketName"]
     # The agent joins with Go's path.Join: an empty prefix disappears, extra slashes collapse.
     prefix = [part for part in str(location.get("OutputS3KeyPrefix") or "").split("/") if part and part != "."]
-    return OutputFolder(str(bucket), "/".join([*prefix, instance_id, association_id, run_id]))
+    return str(bucket), prefix
 
 
 def run_id(execution: Execution) -> str:
@@ -143,7 +136,8 @@ class OutputRoom(Room):
 
     def write_run_output(self, association: Association, execution: Execution) -> None:
         """Upload the output of the nodes this run finished on (once per node), as the agent does."""
-        if not _s3_location(association.settings):  # most associations: nothing to look at
+        location = _s3_location(association.settings)
+        if location is None:  # most associations: nothing to look at
             return
         fresh = [
             target
@@ -155,12 +149,15 @@ class OutputRoom(Room):
         steps = self._document_steps(association)
         if not steps:  # an Automation runbook (its outputs stay in the automation) or a document gone since
             return
+        # What every node of the run shares is worked out once: the bucket, the prefix, moto's S3.
+        bucket, prefix = location
+        s3 = self._s3_backend()
         folder_name = run_id(execution)
         outcome = execution.outcome
         for target in fresh:
-            folder = output_folder(association.settings, target.resource_id, association.association_id, folder_name)
-            if folder is None:
-                continue
+            folder = OutputFolder(
+                bucket, "/".join([*prefix, target.resource_id, association.association_id, folder_name])
+            )
             target.output_url = folder.url
             stdout = outcome.stdout_on(target.resource_id)
             if stdout is None:
@@ -175,7 +172,7 @@ class OutputRoom(Room):
             for plugin, step, only_on in steps:
                 if only_on is None or platform is None or only_on == platform:
                     for stream, text in objects.items():
-                        self._put(folder.bucket, folder.key(plugin, step, stream), text)
+                        _put(s3, bucket, folder.key(plugin, step, stream), text)
 
     def _document_steps(self, association: Association) -> Sequence[tuple[str, str, str | None]]:
         document = self.association_document(association)
@@ -189,8 +186,8 @@ class OutputRoom(Room):
         except SSMAssociationError:
             return None
 
-    def _put(self, bucket: str, key: str, text: str) -> None:
-        from moto.s3.exceptions import S3ClientError
+    def _s3_backend(self) -> Any:
+        """moto's S3 of the association's account (its buckets are global to the partition)."""
         from moto.s3.models import s3_backends
 
         try:
@@ -199,6 +196,12 @@ class OutputRoom(Room):
             partition = get_partition(self.region_name)
         except ImportError:  # moto releases before partitions kept S3 under "global"
             partition = "global"
-        # No such bucket (or it refuses the object): the agent's upload fails, the run does not.
-        with contextlib.suppress(S3ClientError):
-            s3_backends[self.account_id][partition].put_object(bucket, key, text.encode("utf-8"))
+        return s3_backends[self.account_id][partition]
+
+
+def _put(s3: Any, bucket: str, key: str, text: str) -> None:
+    from moto.s3.exceptions import S3ClientError
+
+    # No such bucket (or it refuses the object): the agent's upload fails, the run does not.
+    with contextlib.suppress(S3ClientError):
+        s3.put_object(bucket, key, text.encode("utf-8"))
