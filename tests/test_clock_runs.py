@@ -293,7 +293,6 @@ def test_one_advance_runs_every_account_and_region_in_time_order(ssm_client: Any
     for account_id, region_name in plans:
         register_managed_instance(INSTANCE, account_id=account_id, region_name=region_name)
         backend = ssm_assoc_mock.backend(account_id, region_name)
-        request = {**SHELL, "InstanceId": INSTANCE}
         request = {
             **SHELL,
             "Targets": [{"Key": "InstanceIds", "Values": [INSTANCE]}],
