@@ -185,6 +185,28 @@ def test_only_managed_nodes_get_instance_events(ssm_client: Any, queue: tuple[An
     assert association_change["detail"]["association-status-aggregated-count"] == '{"Success":2}'
 
 
+def test_events_are_delivered_on_a_moto_without_partitions(
+    ssm_client: Any, queue: tuple[Any, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Early moto 5.0 releases have no moto.utilities.utils.get_partition (setup.cfg allows them):
+    # an event's ARNs then use the region's partition as AWS names it, and the run does not fail.
+    import moto.utilities.utils
+
+    sqs, queue_url = queue
+    association_id = ssm_client.create_association(Name="AWS-UpdateSSMAgent", InstanceId=INSTANCE)[
+        "AssociationDescription"
+    ]["AssociationId"]
+    monkeypatch.delattr(moto.utilities.utils, "get_partition")
+
+    ssm_assoc_mock.simulate_run(association_id)
+
+    (node_event,) = by_type(received(sqs, queue_url))[INSTANCE_ASSOCIATION]
+    assert node_event["resources"] == [
+        f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/{INSTANCE}",
+        f"arn:aws:ssm:{REGION}::document/AWS-UpdateSSMAgent",
+    ]
+
+
 def test_a_failing_delivery_never_fails_the_run(ssm_client: Any, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="ssm_assoc_mock.models.events")
     ssm_assoc_mock.register_managed_instance(INSTANCE)

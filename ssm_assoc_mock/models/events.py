@@ -73,8 +73,12 @@ def _compact(value: Any) -> str:
 
 
 def _partition(region_name: str) -> str:
-    from moto.utilities.utils import get_partition
-
+    try:
+        from moto.utilities.utils import get_partition
+    except ImportError:  # moto releases before partitions (early 5.0): AWS's names for them
+        if region_name.startswith("cn-"):
+            return "aws-cn"
+        return "aws-us-gov" if region_name.startswith("us-gov-") else "aws"
     return str(get_partition(region_name))
 
 
